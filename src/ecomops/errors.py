@@ -1,0 +1,59 @@
+"""The exception tree. Every error a user can meet is an ``EcomopsError``.
+
+Front ends translate them: the CLI prints ``message`` (and ``hint``) on one line and exits
+non-zero; the web layer answers with a status code and the same text.
+"""
+
+from __future__ import annotations
+
+
+class EcomopsError(Exception):
+    """Root of all user-facing errors: a code, a readable message and an optional hint."""
+
+    code = "error"
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class ConfigError(EcomopsError):
+    """ecomops.toml or an ECOMOPS_ variable is wrong."""
+
+    code = "config"
+
+
+class WorkspaceError(EcomopsError):
+    """The workspace is missing, unreadable or of an unknown version."""
+
+    code = "workspace"
+
+
+class InputError(EcomopsError):
+    """A file or argument given by the user cannot be used."""
+
+    code = "input"
+    exit_code = 2
+
+
+class IngestError(InputError):
+    """An import file cannot be imported at all (wrong format, missing required column...)."""
+
+    code = "ingest"
+
+
+class QueryRefused(InputError):
+    """A SQL statement was refused (it would change data, or it is not one statement)."""
+
+    code = "query_refused"
+
+
+class NoDataError(EcomopsError):
+    """The store has no data for what was asked."""
+
+    code = "no_data"

@@ -1,0 +1,73 @@
+"""The DuckDB analytics store: one file per workspace, tables named as in DATA.md.
+
+``ensure_schema`` creates missing tables and adds columns that a newer contract added, so every
+command migrates the store forward by itself. Keys are enforced by the importer's set-based
+upserts, not by DuckDB indexes: an ART index over 10M order lines costs more memory and load
+time than the anti-join it would save.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import duckdb
+import ibis
+from ibis.backends.duckdb import Backend as IbisDuckDB
+
+from ecomops.errors import WorkspaceError
+from ecomops.store.schema import EXTRAS_COLUMN, TABLES, Table
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+
+def create_table_sql(table: Table, name: str | None = None) -> str:
+    """``CREATE TABLE`` for a contract table (optionally under another name, for staging)."""
+    cols = [f'"{c.name}" {c.sql_type}' for c in table.columns]
+    if table.extras:
+        cols.append(f'"{EXTRAS_COLUMN}" JSON')
+    return f'CREATE TABLE IF NOT EXISTS "{name or table.name}" ({", ".join(cols)})'
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every contract table and add any column the contract gained since."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS _ecomops_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+    )
+    for table in TABLES.values():
+        con.execute(create_table_sql(table))
+        have = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                [table.name],
+            ).fetchall()
+        }
+        wanted = [(c.name, c.sql_type) for c in table.columns]
+        if table.extras:
+            wanted.append((EXTRAS_COLUMN, "JSON"))
+        for name, sql_type in wanted:
+            if name not in have:
+                log.info("adding column %s.%s", table.name, name)
+                con.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{name}" {sql_type}')
+    con.execute(
+        "INSERT OR REPLACE INTO _ecomops_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+    )
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the analytics store at ``path`` (``":memory:"`` for a throwaway store)."""
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise WorkspaceError(f"cannot open the analytics store {path}: {exc}") from exc
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def ibis_backend(con: duckdb.DuckDBPyConnection) -> IbisDuckDB:
+    """An Ibis backend over an open DuckDB connection (metrics are Ibis expressions)."""
+    return ibis.duckdb.from_connection(con)

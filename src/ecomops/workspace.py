@@ -1,0 +1,131 @@
+"""A workspace: one folder holding a store's settings, analytics store and app database.
+
+Layout::
+
+    DIR/ecomops.toml      settings (commented)
+    DIR/analytics.duckdb  the DATA.md tables
+    DIR/app.db            users, tasks, imports, audit (SQLite unless app_url is set)
+    DIR/rejects/          one CSV of rejected rows per import
+    DIR/cache/            caches of libraries (jieba's dictionary cache, ...)
+
+``Workspace.open`` migrates the analytics store forward, and the app database is migrated
+when a command first uses it, so every command works on an older workspace without a separate
+upgrade step (and commands that never touch users or tasks do not pay for Alembic).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ecomops.errors import WorkspaceError
+from ecomops.settings import CONFIG_NAME, Settings, load_settings, render_template
+
+if TYPE_CHECKING:
+    import duckdb
+    from sqlalchemy.orm import sessionmaker
+
+ENV_VAR = "ECOMOPS_WORKSPACE"
+DEFAULT_DIR = "ecomops-workspace"
+
+
+def default_dir(environ: dict[str, str] | None = None) -> Path:
+    """``ECOMOPS_WORKSPACE``, else ``./ecomops-workspace`` (CLI.md)."""
+    env = os.environ if environ is None else environ
+    return Path(env.get(ENV_VAR) or DEFAULT_DIR)
+
+
+@dataclass
+class Workspace:
+    """An opened workspace. Connections are made on first use and closed by ``close``."""
+
+    root: Path
+    settings: Settings
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def analytics_path(self) -> Path:
+        return self.root / "analytics.duckdb"
+
+    @property
+    def app_db_path(self) -> Path:
+        return self.root / "app.db"
+
+    @property
+    def rejects_dir(self) -> Path:
+        return self.root / "rejects"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def app_url(self) -> str:
+        return self.settings.database.app_url or f"sqlite:///{self.app_db_path}"
+
+    @cached_property
+    def analytics(self) -> duckdb.DuckDBPyConnection:
+        """Read-write connection to the analytics store (schema migrated forward)."""
+        from ecomops.store import analytics
+
+        return analytics.connect(self.analytics_path)
+
+    @cached_property
+    def app_sessions(self) -> sessionmaker[Any]:
+        """Session maker of the app database (migrated to the newest revision on first use)."""
+        from ecomops.store.appdb import open_app_db
+
+        return open_app_db(self.app_url)
+
+    def read_only_analytics(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection, for queries that must not change the store."""
+        from ecomops.store import analytics
+
+        if "analytics" in self.__dict__:
+            self.analytics.close()
+            del self.__dict__["analytics"]
+        return analytics.connect(self.analytics_path, read_only=True)
+
+    def close(self) -> None:
+        con = self.__dict__.pop("analytics", None)
+        if con is not None:
+            con.close()
+        sessions = self.__dict__.pop("app_sessions", None)
+        if sessions is not None:
+            sessions.kw["bind"].dispose()
+
+    @classmethod
+    def open(cls, root: Path | str) -> Workspace:
+        """Open an existing workspace, migrating its databases forward."""
+        root = Path(root)
+        if not (root / CONFIG_NAME).is_file():
+            raise WorkspaceError(
+                f"{root} is not an ecomops workspace (no {CONFIG_NAME})",
+                hint=f"create it with `ecomops --workspace {root} init`",
+            )
+        ws = cls(root=root, settings=load_settings(root / CONFIG_NAME))
+        ws.analytics  # noqa: B018 - opening migrates the store forward
+        return ws
+
+    @classmethod
+    def init(cls, root: Path | str, settings: Settings | None = None) -> Workspace:
+        """Create a workspace in ``root`` (an existing one is opened, never overwritten)."""
+        root = Path(root)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            config = root / CONFIG_NAME
+            if not config.exists():
+                config.write_text(render_template(settings), encoding="utf-8")
+            for sub in ("rejects", "cache"):
+                (root / sub).mkdir(exist_ok=True)
+        except OSError as exc:
+            raise WorkspaceError(f"cannot create the workspace {root}: {exc.strerror}") from exc
+        ws = cls.open(root)
+        ws.app_sessions  # noqa: B018 - creates the app database with every migration
+        return ws
