@@ -27,3 +27,31 @@ def datasets() -> Path:
     if not DATASETS.is_dir():
         pytest.skip(f"shared datasets not found at {DATASETS}")
     return DATASETS
+
+
+DEMO_END = __import__("datetime").date(2026, 11, 24)
+"""Last day of the test demo store (its 'yesterday')."""
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo shop's import files at small scale, fixed seed, ending on ``DEMO_END``."""
+    from ecomops.demo import generate
+
+    out = tmp_path_factory.mktemp("demo") / "data"
+    generate(out, scale=0.05, seed=11, end=DEMO_END)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with the small demo shop imported. Read it; copy it before changing it."""
+    from ecomops.ingest.service import import_folder
+
+    root = tmp_path_factory.mktemp("demo_ws") / "ws"
+    ws = Workspace.init(root)
+    try:
+        import_folder(ws, demo_dir)
+    finally:
+        ws.close()
+    return root
