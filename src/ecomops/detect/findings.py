@@ -1,0 +1,93 @@
+"""The brief's vocabulary (shared/contract/BRIEF.md) as typed, immutable values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Module = Literal[
+    "sales", "traffic", "ads", "inventory", "listing", "after_sales",
+    "logistics", "competitors", "crm",
+]
+ProcessStep = Literal[
+    "traffic", "conversion", "pricing", "margin", "ads", "stock", "fulfilment",
+    "logistics", "after_sales", "content", "competition",
+]
+Severity = Literal["high", "medium", "low"]
+Direction = Literal["up", "down"]
+OwnerRole = Literal["operations", "ads", "content", "supply", "service"]
+KpiStatus = Literal["normal", "high", "low", "unavailable"]
+
+DIMENSIONS = (
+    "sku", "category", "channel", "source", "campaign", "ad_group", "keyword",
+    "search_term", "warehouse", "carrier", "region", "competitor",
+)
+SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class Kpi:
+    metric: str
+    value: float | None
+    dod: float | None = None
+    wow: float | None = None
+    mom: float | None = None
+    yoy: float | None = None
+    expected: float | None = None
+    status: KpiStatus = "normal"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One abnormal movement, localized to the most specific segment that explains it."""
+
+    id: str
+    module: Module
+    metric: str
+    segment: dict[str, str]
+    process_step: ProcessStep
+    direction: Direction
+    observed: float
+    expected: float
+    impact: float
+    severity: Severity
+    since: dt.date
+    summary: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def sort_key(self) -> tuple[int, float]:
+        """Severity first, then absolute impact (BRIEF.md)."""
+        return (SEVERITY_ORDER[self.severity], -abs(self.impact))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["since"] = self.since.isoformat()
+        return d
+
+
+@dataclass(frozen=True)
+class Action:
+    priority: int
+    title: str
+    owner_role: OwnerRole
+    due: dt.date
+    acceptance: str
+    finding_ids: tuple[str, ...]
+    check: dict[str, Any] | None = None
+    """Machine-checkable acceptance: metric, segment, comparison, threshold, days."""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["due"] = self.due.isoformat()
+        d["finding_ids"] = list(self.finding_ids)
+        if self.check is None:
+            d.pop("check")
+        return d
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=Finding.sort_key)
