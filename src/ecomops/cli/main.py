@@ -26,6 +26,9 @@ app = typer.Typer(
 # One module per capability; each defines ``register(app)``.
 COMMAND_MODULES = [
     "ecomops.cli.workspace_cmds",
+    "ecomops.cli.explain_cmds",
+    "ecomops.cli.ingest_cmds",
+    "ecomops.cli.inventory_cmds",
 ]
 
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest migration; ``open_app_db`` skips Alembic (2 s to import) when the database has it.
 A test checks that it names Alembic's head."""
 
@@ -104,6 +104,28 @@ class ImportRun(Base):
     user: Mapped[str | None] = mapped_column(String(80), nullable=True)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     rejects_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class WebSession(Base):
+    """A console login: the cookie carries a random token, the table only its SHA-256."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LoginAttempt(Base):
+    """Failed logins, kept so that rate limiting holds across restarts and worker processes."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    client: Mapped[str] = mapped_column(String(64))
 
 
 class AuditLog(Base):

@@ -1,0 +1,82 @@
+"""Import command: ``ecomops import FOLDER`` (files in the shape of DATA.md or a platform export)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ecomops.cli.context import err_console, state
+from ecomops.cli.output import Format, to_json
+
+if TYPE_CHECKING:
+    from ecomops.ingest.report import ImportReport
+
+
+def import_(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="Folder of import files, or one file.")],
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="json: the full report on standard output.")
+    ] = Format.table,
+    user: Annotated[str | None, typer.Option(help="Who imports (recorded with the run).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Import every recognised file of FOLDER (CSV/TSV/TXT, Excel, Parquet) into the workspace.
+
+    Files are recognised by name (orders.csv, 订单.xlsx ...) or by their headers; rows that break
+    a rule go to a rejects file in the workspace (row 1 = first row under the header). Exits 0
+    when anything was imported, non-zero when nothing could be.
+
+    Example: ecomops --workspace ./shop import ./exports
+    """
+    from ecomops.errors import IngestError
+    from ecomops.ingest.service import import_folder
+
+    ws = state(ctx).workspace()
+    try:
+        report = import_folder(ws, folder, progress=not quiet and fmt is not Format.json, user=user)
+    finally:
+        ws.close()
+    if fmt is Format.json:
+        typer.echo(to_json(report.to_dict()))
+    else:
+        _print_summary(report)
+    if not report.ok:
+        raise IngestError(
+            f"nothing could be imported from {folder}"
+            + (f": {report.files[0].messages[0]}" if len(report.files) == 1 and report.files[0].messages
+               else "")
+        )
+
+
+def _print_summary(report: ImportReport) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Import #{report.import_id}: {report.source}")
+    for name in ("file", "profile", "table", "read", "inserted", "replaced", "unchanged",
+                 "rejected", "seconds"):
+        table.add_column(name, justify="right" if name not in ("file", "profile", "table") else "left")
+    for f in report.files:
+        if not f.tables:
+            table.add_row(f.file, f.profile or "", f"[yellow]{f.status}[/]", "", "", "", "", "", "")
+        for t in f.tables:
+            table.add_row(
+                f.file, f.profile or "", t.table, str(t.read), str(t.inserted), str(t.replaced),
+                str(t.unchanged), str(t.rejected), f"{t.seconds:.2f}",
+            )
+    err_console.print(table)
+    for f in report.files:
+        for message in f.messages:
+            text = message if message.startswith(f.file) else f"{f.file}: {message}"
+            err_console.print(f"  {text}", markup=False, highlight=False)
+    if report.rejects_path:
+        err_console.print(
+            f"{report.total_rejected} row(s) rejected; details in {report.rejects_path}",
+            markup=False, highlight=False,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="import")(import_)

@@ -1,0 +1,347 @@
+"""Loading one source into one contract table: validate, reject, upsert — in one transaction.
+
+Everything is set-based SQL in DuckDB. The source (a view, an Arrow table or a ``read_csv(...)``
+expression whose columns carry contract names) is staged once into a temporary table holding the
+typed values and, for failing rows only, a list of (column, value, reason); the stage's ``rowid``
+is the row's position in the file. Good rows are then deduplicated by key (the last row in the
+file wins) and upserted: rows identical to stored ones are left alone ("unchanged"), changed rows
+are deleted and re-inserted ("replaced"), new keys are inserted. A process killed half-way leaves
+the table as it was: DuckDB rolls back the open transaction when the database is next opened.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from ecomops.errors import IngestError
+from ecomops.ingest.rejects import RejectSink
+from ecomops.ingest.rules import column_sql, default_sql
+from ecomops.ingest.sqltext import ident, lit
+from ecomops.settings import Settings
+from ecomops.store.schema import EXTRAS_COLUMN, Table
+
+log = logging.getLogger(__name__)
+
+STAGE_PREFIX = "_ingest_stage_"
+ROW_COLUMN = "_row"
+"""Optional source column: the row number to show in reject messages (else the file position)."""
+
+
+@dataclass(frozen=True)
+class TableResult:
+    """What loading one source into one table did."""
+
+    table: str
+    source_file: str
+    read: int = 0
+    inserted: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    """valid rows superseded by a later row with the same key in the same file"""
+    seconds: float = 0.0
+    messages: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["messages"] = list(self.messages)
+        out["seconds"] = round(self.seconds, 3)
+        return out
+
+
+def _columns(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    rows = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    return {r[0]: str(r[1]) for r in rows}
+
+
+def _stage_sql(table: Table, cols: dict[str, str], settings: Settings, source: str) -> str:
+    """SELECT of the stage: contract columns typed (defaults applied), ``_err`` for bad rows."""
+    tz = settings.store.timezone
+    clean, typed, final, errors = [], [], [], []
+    for i, col in enumerate(table.columns):
+        v, t = ident(f"v{i}"), ident(f"t{i}")
+        present = col.name if col.name in cols else None
+        c = column_sql(col, present, cols.get(col.name, "VARCHAR"), tz, v=v, t=t)
+        clean.append(f"{c.clean} AS {v}")
+        typed.append(f"{c.typed} AS {t}")
+        value = t
+        default = default_sql(col)
+        if default is not None:
+            value = f"COALESCE({t}, {default})"
+        final.append(f"{value} AS {ident(col.name)}")
+        if c.reason is not None and present is not None:
+            errors.append((col.name, v, c.reason))
+    if table.name == "order_lines":
+        # DATA.md: amount defaults to quantity × unit_price.
+        i_amount = table.column_names.index("amount")
+        i_qty, i_price = table.column_names.index("quantity"), table.column_names.index("unit_price")
+        final[i_amount] = (
+            f"COALESCE({ident(f't{i_amount}')}, round({ident(f't{i_qty}')} * "
+            f"{ident(f't{i_price}')}, 2)) AS \"amount\""
+        )
+    if EXTRAS_COLUMN in cols:
+        x = ident(EXTRAS_COLUMN)
+        # Never lose what a profile put in extras: text that is not JSON is kept as a string.
+        extras = (x if cols[EXTRAS_COLUMN] == "JSON"
+                  else f"COALESCE(TRY_CAST({x} AS JSON), json_object('extras', {x}))")
+    else:
+        extras = "CAST(NULL AS JSON)"
+    clean.append(f"{extras} AS _x")
+    row = f"CAST({ident(ROW_COLUMN)} AS BIGINT)" if ROW_COLUMN in cols else "CAST(NULL AS BIGINT)"
+    clean.append(f"{row} AS _r")
+    if errors:
+        any_bad = " OR ".join(f"({r}) IS NOT NULL" for _, _, r in errors)
+        items = ", ".join(
+            f"{{'column': {lit(name)}, 'value': CAST({v} AS VARCHAR), 'reason': {r}}}"
+            for name, v, r in errors
+        )
+        err = f"CASE WHEN {any_bad} THEN list_filter([{items}], lambda e: e.reason IS NOT NULL) END"
+    else:
+        err = "CAST(NULL AS STRUCT(\"column\" VARCHAR, value VARCHAR, reason VARCHAR)[])"
+    final += [f"_x AS {ident(EXTRAS_COLUMN)}", "_r", f"{err} AS _err"]
+    return (
+        f"SELECT {', '.join(final)} FROM (SELECT *, {', '.join(typed)} FROM "
+        f"(SELECT {', '.join(clean)} FROM {source}))"
+    )
+
+
+def _check_required(table: Table, cols: dict[str, str], source_file: str) -> None:
+    missing = [c.name for c in table.columns
+               if c.required and c.default is None and c.name not in cols]
+    if missing:
+        raise IngestError(
+            f"{source_file} was not imported: required column {', '.join(missing)} of "
+            f"{table.name} is missing"
+        )
+
+
+def load_relation(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    source: str,
+    *,
+    source_file: str,
+    settings: Settings,
+    rejects: RejectSink,
+    reader_rejects_sql: str | None = None,
+) -> TableResult:
+    """Validate the rows of ``source`` (a SQL table expression), reject, and upsert into ``table``.
+
+    ``source`` has columns named after contract columns (any subset; text or already typed), and
+    optionally ``extras`` (JSON text) and ``_row`` (row number for messages). ``reader_rejects_sql``
+    gives lines the file reader dropped, as ``(row, "column", value, reason)``; it is read after
+    the source has been scanned. Raises ``IngestError`` when the file must be refused whole.
+    """
+    started = time.perf_counter()
+    try:
+        cols = _columns(con, source)
+    except duckdb.Error as exc:
+        raise IngestError(f"{source_file} cannot be read: {_first_line(exc)}") from exc
+    _check_required(table, cols, source_file)
+    _drop_stale_stages(con)
+    stage = f"{STAGE_PREFIX}{uuid.uuid4().hex[:10]}"
+    try:
+        # The stage is made before the transaction: its rowids then count 0, 1, 2... in file
+        # order (inside a transaction they start at an internal offset). It is a real table, so
+        # that a first import can become the target table by a rename instead of a second copy;
+        # one left behind by a killed process is dropped by the next import.
+        try:
+            con.execute(f"CREATE TABLE {stage} AS {_stage_sql(table, cols, settings, source)}")
+        except duckdb.Error as exc:
+            raise IngestError(f"{source_file} cannot be read: {_first_line(exc)}") from exc
+        con.begin()
+        try:
+            result = _load(con, table, cols, stage, source_file, rejects, reader_rejects_sql)
+            con.commit()
+        except BaseException as exc:
+            con.rollback()
+            if isinstance(exc, duckdb.Error):
+                raise IngestError(
+                    f"{source_file} could not be imported: {_first_line(exc)}"
+                ) from exc
+            raise
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {stage}")
+        con.execute(f"DROP TABLE IF EXISTS {stage}_new")
+    seconds = time.perf_counter() - started
+    log.info("%s → %s: %s in %.2fs", source_file, table.name, result, seconds)
+    return TableResult(**{**result, "seconds": seconds})
+
+
+def _drop_stale_stages(con: duckdb.DuckDBPyConnection) -> None:
+    stale = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND starts_with(table_name, ?)",
+        [STAGE_PREFIX],
+    ).fetchall()
+    for (name,) in stale:
+        log.info("dropping %s, left by an interrupted import", name)
+        con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, table: Table, cols: dict[str, str], stage: str,
+    source_file: str, rejects: RejectSink, reader_rejects_sql: str | None,
+) -> dict[str, Any]:
+    total = _scalar(con, f"SELECT count(*) FROM {stage}")
+    skipped: list[tuple[Any, ...]] = []
+    if reader_rejects_sql:
+        skipped = con.execute(
+            f"SELECT row, \"column\", value, reason FROM ({reader_rejects_sql}) ORDER BY row"
+        ).fetchall()
+    row_expr = "rowid + 1"
+    if ROW_COLUMN in cols:
+        row_expr = "COALESCE(_r, rowid + 1)"
+    elif skipped:
+        # The reader dropped lines, so the stage's positions run behind the file's rows: shift
+        # each position by the dropped rows before it (t_j = s_j - (j - 1), ascending).
+        shifts = ", ".join(f"({int(r[0]) - j})" for j, r in enumerate(skipped))
+        row_expr = f"rowid + 1 + (SELECT count(*) FROM (VALUES {shifts}) s(t) WHERE t <= rowid + 1)"
+    bad = con.sql(
+        f"SELECT {lit(source_file)} AS file, row, e.\"column\" AS \"column\", e.value AS value, "
+        f"e.reason AS reason FROM (SELECT {row_expr} AS row, unnest(_err) AS e FROM {stage} "
+        f"WHERE _err IS NOT NULL) ORDER BY row"
+    ).to_arrow_table()
+    n_bad = len(set(bad.column("row").to_pylist())) if bad.num_rows else 0
+    if skipped:
+        rejects.add(pa.table({
+            "file": [source_file] * len(skipped), "row": [r[0] for r in skipped],
+            "column": [r[1] for r in skipped], "value": [r[2] for r in skipped],
+            "reason": [r[3] for r in skipped],
+        }))
+    rejects.add(bad)
+    messages: list[str] = []
+    good = f"SELECT * EXCLUDE (_r, _err), rowid AS _pos FROM {stage} WHERE _err IS NULL"
+    key = [ident(k) for k in table.key]
+    if table.name == "order_lines" and _needs_line_no(con, stage, cols):
+        good = (
+            f"SELECT * REPLACE (COALESCE(line_no, row_number() OVER (PARTITION BY order_id "
+            f"ORDER BY _pos)) AS line_no) FROM ({good})"
+        )
+    n_good = total - n_bad
+    dups = _scalar(
+        con, f"SELECT count(*) - count(DISTINCT ({', '.join(key)})) FROM ({good})"
+    ) if n_good else 0
+    target = ident(table.name)
+    names = [*table.column_names, EXTRAS_COLUMN] if table.extras else list(table.column_names)
+    empty = _scalar(con, f"SELECT count(*) FROM (SELECT 1 FROM {target} LIMIT 1)") == 0
+    if dups:
+        messages.append(
+            f"{dups} row(s) repeat a key found later in the file; the later row was kept"
+        )
+    replaced = 0
+    if empty and "row_number()" not in good and _swappable(con, table.name, stage, names):
+        # First load into an empty table: drop bad and superseded rows from the stage and make
+        # it the table (saves writing every row a second time).
+        if n_bad:
+            con.execute(f"DELETE FROM {stage} WHERE _err IS NOT NULL")
+        if dups:
+            con.execute(
+                f"DELETE FROM {stage} WHERE rowid IN (SELECT _pos FROM ({good}) QUALIFY "
+                f"row_number() OVER (PARTITION BY {', '.join(key)} ORDER BY _pos DESC) > 1)"
+            )
+        con.execute(f"ALTER TABLE {stage} DROP COLUMN _r")
+        con.execute(f"ALTER TABLE {stage} DROP COLUMN _err")
+        con.execute(f"DROP TABLE {target}")
+        con.execute(f"ALTER TABLE {stage} RENAME TO {target}")
+        inserted = n_good - dups
+    else:
+        new = f"({good})"
+        if dups:
+            con.execute(
+                f"CREATE TEMP TABLE {stage}_new AS SELECT * FROM ({good}) QUALIFY row_number() "
+                f"OVER (PARTITION BY {', '.join(key)} ORDER BY _pos DESC) = 1"
+            )
+            new = f"temp.{stage}_new"
+        elif "row_number()" in good:
+            con.execute(f"CREATE TEMP TABLE {stage}_new AS {good}")
+            new = f"temp.{stage}_new"
+        col_list = ", ".join(ident(n) for n in names)
+        if empty:
+            inserted = _scalar(
+                con, f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM {new}"
+            )
+        else:
+            on = " AND ".join(f"t.{k} = n.{k}" for k in key)
+            same = " AND ".join(f"t.{ident(n)} IS NOT DISTINCT FROM n.{ident(n)}" for n in names)
+            replaced = _scalar(
+                con, f"DELETE FROM {target} t USING {new} n WHERE {on} AND NOT ({same})"
+            )
+            inserted = _scalar(
+                con,
+                f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM {new} n WHERE NOT "
+                f"EXISTS (SELECT 1 FROM {target} t WHERE {on})",
+            )
+    unchanged = n_good - dups - inserted
+    if n_bad or skipped:
+        messages.append(
+            f"{n_bad + len(skipped)} row(s) rejected (row 1 = the first row under the header)"
+        )
+    return {
+        "table": table.name, "source_file": source_file, "read": total + len(skipped),
+        "inserted": inserted - replaced, "replaced": replaced, "unchanged": unchanged,
+        "rejected": n_bad + len(skipped), "duplicates": dups, "messages": tuple(messages),
+    }
+
+
+def _swappable(
+    con: duckdb.DuckDBPyConnection, name: str, stage: str, names: list[str]
+) -> bool:
+    """Whether the stage, less its two bookkeeping columns, has exactly the target's shape."""
+    def shape(t: str) -> list[tuple[str, str]]:
+        return [(r[0], str(r[1])) for r in con.execute(f"DESCRIBE {ident(t)}").fetchall()]
+
+    target = shape(name)
+    stage_shape = [c for c in shape(stage) if c[0] not in ("_r", "_err")]
+    q = lit(name)
+    plain = not _scalar(
+        con,
+        f"SELECT (SELECT count(*) FROM duckdb_constraints() WHERE table_name = {q}) + "
+        f"(SELECT count(*) FROM duckdb_indexes() WHERE table_name = {q})",
+    )
+    return plain and target == stage_shape and [c[0] for c in target] == names
+
+
+def _needs_line_no(con: duckdb.DuckDBPyConnection, stage: str, cols: dict[str, str]) -> bool:
+    if "line_no" not in cols:
+        return True
+    return _scalar(con, f"SELECT count(*) FROM {stage} WHERE line_no IS NULL AND _err IS NULL") > 0
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def load_table(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    data: pa.Table,
+    *,
+    source_file: str,
+    settings: Settings,
+    rejects: RejectSink,
+) -> TableResult:
+    """Validate ``data`` (contract-named columns, optional ``extras`` and ``_row``) and upsert it.
+
+    The entry point of platform profiles: see ``load_relation`` for what happens.
+    """
+    view = f"_arrow_{uuid.uuid4().hex[:10]}"
+    con.register(view, data)
+    try:
+        return load_relation(
+            con, table, ident(view), source_file=source_file, settings=settings, rejects=rejects
+        )
+    finally:
+        con.unregister(view)

@@ -1,0 +1,309 @@
+"""Importing files into a workspace: the I/O shell around readers, profiles and the loader.
+
+``import_folder`` / ``import_files`` pick a profile for every file, load each file in its own
+transaction, write one rejects file per import (``<workspace>/rejects/<import-id>.csv``), record
+the run in the app database (``ImportRun``) and return an ``ImportReport``. A file that cannot
+be imported is reported and the others go on (a bad file never stops the folder).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ecomops.errors import EcomopsError, IngestError
+from ecomops.ingest.headers import map_headers
+from ecomops.ingest.loader import TableResult, load_relation, load_table
+from ecomops.ingest.profile import (
+    MATCH_THRESHOLD,
+    TEMPLATE,
+    SourceProfile,
+    TemplateProfile,
+    closest_table,
+    missing_headers,
+    profiles,
+    template_select,
+)
+from ecomops.ingest.reader import file_kind, open_source, read_headers
+from ecomops.ingest.rejects import RejectSink
+from ecomops.ingest.report import FileResult, ImportReport
+from ecomops.store.schema import TABLES
+from ecomops.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+PROGRESS_MIN_BYTES = 4 << 20
+"""Files from this size on get a progress bar (when progress is asked for)."""
+
+
+def import_folder(
+    ws: Workspace, folder: Path, *, progress: bool = False, user: str | None = None
+) -> ImportReport:
+    """Import every recognised file of ``folder`` (or the single file ``folder``) into ``ws``."""
+    folder = Path(folder)
+    if folder.is_file():
+        paths = [folder]
+    elif folder.is_dir():
+        paths = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+    else:
+        raise IngestError(f"{folder} does not exist")
+    return import_files(ws, paths, progress=progress, user=user, source=str(folder))
+
+
+def import_files(
+    ws: Workspace,
+    paths: list[Path],
+    *,
+    progress: bool = False,
+    user: str | None = None,
+    source: str | None = None,
+) -> ImportReport:
+    """Import ``paths`` into ``ws`` (the console's upload calls this with the uploaded files)."""
+    started = time.perf_counter()
+    source = source or ", ".join(p.name for p in paths)
+    run_id = _start_run(ws, source, user)
+    rejects = RejectSink(ws.rejects_dir / f"{run_id}.csv")
+    con = ws.analytics
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    results: list[FileResult] = []
+    claims: dict[str, list[Path]] = {}
+    chosen: dict[str, SourceProfile] = {}
+    with rejects:
+        for path in paths:
+            picked = _pick_profile(path)
+            if isinstance(picked, FileResult):
+                results.append(picked)
+                continue
+            chosen[picked.name] = picked
+            claims.setdefault(picked.name, []).append(path)
+        bars = _Progress(con) if progress else None
+        with bars or nullcontext():
+            for name, claimed in claims.items():
+                profile = chosen[name]
+                if isinstance(profile, TemplateProfile):
+                    for path in claimed:
+                        results.append(_import_template(ws, con, path, rejects, bars))
+                else:
+                    results.extend(_import_profile(ws, con, profile, claimed, rejects, bars))
+    order = {p.name: i for i, p in enumerate(paths)}
+    results.sort(key=lambda r: order.get(r.file, len(order)))
+    report = ImportReport(
+        import_id=run_id, source=source, files=tuple(results), rejects_path=rejects.written,
+        seconds=time.perf_counter() - started,
+    )
+    _finish_run(ws, run_id, report)
+    return report
+
+
+def _pick_profile(path: Path) -> SourceProfile | FileResult:
+    """The best-matching profile of ``path``, or the FileResult saying why there is none."""
+    if file_kind(path) is None:
+        return FileResult(path.name, "skipped", messages=(
+            f"{path.name} was skipped: only .csv, .tsv, .txt, .xlsx and .parquet files are imported",))
+    try:
+        headers = read_headers(path)
+    except EcomopsError as exc:
+        status = "empty" if str(exc).endswith("is empty") else "unreadable"
+        return FileResult(path.name, status, messages=(str(exc),))
+    except Exception as exc:  # a damaged file must not stop the folder
+        log.debug("reading headers of %s", path, exc_info=True)
+        return FileResult(path.name, "unreadable", messages=(f"{path.name} cannot be read: {exc}",))
+    best: tuple[float, SourceProfile] | None = None
+    for profile in profiles():
+        try:
+            score = float(profile.match(path, headers))
+        except Exception:
+            log.warning("profile %s failed to match %s", profile.name, path, exc_info=True)
+            continue
+        # Ties go to the more specific (platform) profile over the generic template.
+        if best is None or score > best[0] or (score == best[0] and best[1] is TEMPLATE):
+            best = (score, profile)
+    if best is not None and best[0] > MATCH_THRESHOLD:
+        return best[1]
+    return FileResult(path.name, "refused", messages=(_unrecognised(path, headers),))
+
+
+def _unrecognised(path: Path, headers: list[str]) -> str:
+    table, lacking = closest_table(headers)
+    text = (
+        f"{path.name} was not recognised: name it after a table (e.g. {table.name}.csv or "
+        f"{table.zh}.csv)"
+    )
+    if lacking:
+        text += f"; as {table.name} it lacks {', '.join(lacking)}"
+    others = [(p, missing_headers(p, headers)) for p in profiles() if p is not TEMPLATE]
+    others = [(p, m) for p, m in others if getattr(p, "required_headers", None)]
+    if others:
+        p, m = min(others, key=lambda pm: len(pm[1]))
+        if len(m) < len(getattr(p, "required_headers", ())):
+            text += f"; the closest platform format is {p.name}, which needs {', '.join(m)}"
+    return text
+
+
+def _import_template(
+    ws: Workspace, con: duckdb.DuckDBPyConnection, path: Path, rejects: RejectSink,
+    bars: _Progress | None,
+) -> FileResult:
+    started = time.perf_counter()
+    name = path.name
+    try:
+        with open_source(con, path, ws.cache_dir / "import-tmp") as src:
+            table, _ = TEMPLATE.table_for(path, src.headers)
+            if table is None:
+                msg = _unrecognised(path, src.headers)
+                return FileResult(name, "refused", TEMPLATE.name, messages=(msg,))
+            hm = map_headers(table, src.headers)
+            if not hm.ok:
+                return FileResult(name, "refused", TEMPLATE.name, messages=(_missing_message(path, hm),))
+            with bars.track(name, path) if bars else nullcontext():
+                result = load_relation(
+                    con, table, template_select(hm, src.from_sql), source_file=name,
+                    settings=ws.settings, rejects=rejects, reader_rejects_sql=src.reader_rejects_sql,
+                )
+    except EcomopsError as exc:
+        status = "empty" if str(exc).endswith("is empty") else "unreadable"
+        return FileResult(name, status, TEMPLATE.name, messages=(str(exc),),
+                          seconds=time.perf_counter() - started)
+    messages = list(result.messages)
+    if hm.extras:
+        messages.insert(0, f"kept {len(hm.extras)} other column(s) in extras: {', '.join(hm.extras)}")
+    status = "imported" if result.read else "empty"
+    if not result.read:
+        messages.append(f"{name} has a header but no data rows")
+    return FileResult(name, status, TEMPLATE.name, (result,), tuple(messages),
+                      time.perf_counter() - started)
+
+
+def _missing_message(path: Path, hm: Any) -> str:
+    parts = []
+    for column in hm.missing:
+        zh = hm.table.column(column).zh
+        text = f"{column}" + (f" ({'/'.join(zh)})" if zh else "")
+        near = hm.closest(column)
+        if near:
+            text += f", closest header found: {near!r}"
+        parts.append(text)
+    return (
+        f"{path.name} was not imported: it lacks the required column "
+        f"{'; '.join(parts)} of {hm.table.name}"
+    )
+
+
+def _import_profile(
+    ws: Workspace, con: duckdb.DuckDBPyConnection, profile: SourceProfile, paths: list[Path],
+    rejects: RejectSink, bars: _Progress | None,
+) -> list[FileResult]:
+    started = time.perf_counter()
+    names = [p.name for p in paths]
+    per_file: dict[str, list[TableResult]] = {}
+    errors: dict[str, list[str]] = {}
+    try:
+        for table_name, data in profile.convert(list(paths), ws.settings):
+            meta = data.schema.metadata or {}
+            label = meta.get(b"source_file", b"").decode() or ", ".join(names)
+            try:
+                with bars.track(label) if bars else nullcontext():
+                    res = load_table(con, TABLES[table_name], data, source_file=label,
+                                     settings=ws.settings, rejects=rejects)
+                per_file.setdefault(label, []).append(res)
+            except EcomopsError as exc:
+                errors.setdefault(label, []).append(str(exc))
+    except EcomopsError as exc:
+        errors.setdefault(", ".join(names), []).append(str(exc))
+    except Exception as exc:
+        log.warning("profile %s failed on %s", profile.name, names, exc_info=True)
+        errors.setdefault(", ".join(names), []).append(
+            f"{', '.join(names)} could not be converted by {profile.name}: {exc}")
+    seconds = time.perf_counter() - started
+    out = []
+    for label in dict.fromkeys([*per_file, *errors]):
+        tables = tuple(per_file.get(label, ()))
+        msgs = tuple(m for t in tables for m in t.messages) + tuple(errors.get(label, ()))
+        status = "imported" if tables else "refused"
+        out.append(FileResult(label, status, profile.name, tables, msgs, seconds))
+    claimed = set(per_file) | set(errors)
+    for n in names:
+        if n not in claimed and not any(n in lbl for lbl in claimed):
+            out.append(FileResult(n, "empty", profile.name, messages=(
+                f"{n}: the {profile.name} profile found nothing to import",)))
+    return out
+
+
+def _start_run(ws: Workspace, source: str, user: str | None) -> int:
+    from ecomops.store.appdb import ImportRun
+
+    with ws.app_sessions() as session:
+        run = ImportRun(source=source, user=user, summary={})
+        session.add(run)
+        session.commit()
+        return int(run.id)
+
+
+def _finish_run(ws: Workspace, run_id: int, report: ImportReport) -> None:
+    from ecomops.store.appdb import ImportRun, utcnow
+
+    with ws.app_sessions() as session:
+        run = session.get(ImportRun, run_id)
+        if run is None:
+            return
+        run.finished_at = utcnow()
+        run.summary = report.to_dict()
+        run.rejects_path = str(report.rejects_path) if report.rejects_path else None
+        session.commit()
+
+
+class _Progress:
+    """Rich progress bars on standard error, fed by DuckDB's progress of the running query."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.con = con
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(), console=Console(stderr=True), transient=False,
+        )
+
+    def __enter__(self) -> _Progress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    @contextmanager
+    def track(self, label: str, path: Path | None = None) -> Iterator[None]:
+        if path is not None and path.stat().st_size < PROGRESS_MIN_BYTES:
+            yield
+            return
+        task = self.progress.add_task(label, total=100)
+        stop = threading.Event()
+
+        def poll() -> None:
+            seen = 0.0
+            while not stop.wait(0.2):
+                try:
+                    pct = float(self.con.query_progress())
+                except duckdb.Error:
+                    continue
+                # Several queries run per file: keep the bar from going backwards.
+                seen = max(seen, min(pct, 99.0))
+                self.progress.update(task, completed=seen)
+
+        thread = threading.Thread(target=poll, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+            self.progress.update(task, completed=100)

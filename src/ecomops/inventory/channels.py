@@ -1,0 +1,71 @@
+"""Channel listings against sellable stock: oversell risk, lost sales, suggested listed stock (pure).
+
+Sellable stock of a SKU = Σ warehouses (on_hand − reserved), never below zero. For every listing:
+
+- ``online_no_stock``: online, shows stock, and nothing can ship;
+- ``oversell_risk``: online and shows more than can ship;
+- ``lost_sales_offline`` / ``lost_sales_zero_listed``: stock on hand but the channel is offline
+  or shows zero (for a SKU on sale);
+- ``suggested_listed_stock``: the sellable stock less a safety buffer (``buffer_share`` of it),
+  split by each channel's share of the SKU's recent demand (equal shares when it has none).
+
+``impact`` is the expected lost GMV of a day: for lost sales the channel's daily demand × price,
+for oversell the orders beyond stock the channel can take in ``oversell_days`` (they end as
+cancellations), negative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+ISSUES = ("online_no_stock", "oversell_risk", "lost_sales_offline", "lost_sales_zero_listed")
+
+
+def check(
+    listings: pd.DataFrame,
+    sellable: pd.DataFrame,
+    channel_demand: pd.DataFrame,
+    prices: pd.DataFrame,
+    *,
+    buffer_share: float = 0.1,
+    oversell_days: int = 7,
+) -> pd.DataFrame:
+    """One row per listing (``channel, sku, listed_stock, status``) with its issue, if any.
+
+    ``sellable`` is ``sku, sellable``; ``channel_demand`` is ``channel, sku, daily_demand``;
+    ``prices`` is ``sku, price, status`` from products.
+    """
+    df = listings[["channel", "sku", "listed_stock", "status"]].copy()
+    df["status"] = df["status"].fillna("online")
+    df = df.merge(sellable, on="sku", how="left").merge(channel_demand, on=["channel", "sku"], how="left")
+    df = df.merge(prices.rename(columns={"status": "product_status"}), on="sku", how="left")
+    df["sellable"] = df["sellable"].fillna(0).clip(lower=0)
+    df["daily_demand"] = df["daily_demand"].fillna(0.0)
+    total = df.groupby("sku")["daily_demand"].transform("sum")
+    count = df.groupby("sku")["channel"].transform("size")
+    df["demand_share"] = np.where(total > 0, df["daily_demand"] / total.where(total > 0, 1), 1.0 / count)
+    pool = (df["sellable"] - np.ceil(buffer_share * df["sellable"])).clip(lower=0)
+    df["suggested_listed_stock"] = np.floor(pool * df["demand_share"]).astype(int)
+
+    online = df["status"].eq("online")
+    on_sale = df["product_status"].fillna("on_sale").ne("off_shelf")
+    listed = df["listed_stock"].fillna(0)
+    no_stock = online & (listed > 0) & (df["sellable"] <= 0)
+    over = online & (listed > df["sellable"]) & ~no_stock
+    offline = ~online & on_sale & (df["sellable"] > 0)
+    zero = online & on_sale & (listed <= 0) & (df["sellable"] > 0)
+    df["issue"] = np.select([no_stock, over, offline, zero], list(ISSUES), default=None)
+    # a channel without its own history still sells its share of the SKU's demand
+    sku_daily = total / count
+    rate = df["daily_demand"].where(df["daily_demand"] > 0, sku_daily)
+    price = df["price"].fillna(0.0)
+    oversold = np.minimum(listed - df["sellable"], rate * oversell_days).clip(lower=0)
+    lost = np.select([no_stock | over, offline | zero], [oversold * price, rate * price], default=0.0)
+    df["impact"] = -lost
+    df["impact"] = df["impact"].round(2)
+    cols = ["channel", "sku", "status", "listed_stock", "sellable", "daily_demand", "demand_share",
+            "suggested_listed_stock", "issue", "impact"]
+    df["demand_share"] = df["demand_share"].round(3)
+    df["daily_demand"] = df["daily_demand"].round(2)
+    return df[cols].sort_values(["impact", "channel", "sku"], ignore_index=True)

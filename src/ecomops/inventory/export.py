@@ -1,0 +1,88 @@
+"""The replenishment plan as an Excel workbook (xlsxwriter), built in memory.
+
+Sheets: ``Plan`` (every position, risk first, with filters and frozen header), ``Purchase
+orders`` (one block of order lines per supplier) and ``Suppliers`` (totals). Returns bytes, so
+the CLI writes a file and the console serves a download from the same call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from typing import Any
+
+import pandas as pd
+
+from ecomops.inventory.replenish import PLAN_COLUMNS
+
+EXTRA_COLUMNS = ("status", "order_by", "title", "on_hand", "reserved", "inbound", "inbound_eta",
+                 "lead_time_days", "moq", "expected_lost_gmv", "order_value", "demand_class", "method")
+ORDER_COLUMNS = ("sku", "title", "warehouse", "suggested_order_qty", "moq", "cost", "order_value",
+                 "order_by", "risk")
+
+
+def _cell(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, Any]) -> None:
+    ws = book.add_worksheet(name)
+    for j, col in enumerate(frame.columns):
+        ws.write(0, j, col, formats["head"])
+        ws.set_column(j, j, max(10, min(40, len(col) + 2)))
+    for i, row in enumerate(frame.itertuples(index=False), start=1):
+        for j, value in enumerate(row):
+            v = _cell(value)
+            if isinstance(v, dt.date):
+                ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), formats["date"])
+            elif v is not None:
+                ws.write(i, j, v)
+    ws.freeze_panes(1, 0)
+    if len(frame.columns):
+        ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+
+
+def plan_workbook(rows: pd.DataFrame, orders: pd.DataFrame, as_of: dt.date) -> bytes:
+    """The workbook's bytes for a plan (``replenish.plan``) and its ``purchase_orders``."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    formats = {"head": book.add_format({"bold": True, "bg_color": "#DDEBF7"}),
+               "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+               "title": book.add_format({"bold": True, "font_size": 12})}
+    cols = [c for c in (*PLAN_COLUMNS, *EXTRA_COLUMNS) if c in rows.columns]
+    _sheet(book, "Plan", rows[cols], formats)
+    ws = book.add_worksheet("Purchase orders")
+    lines = rows[rows["suggested_order_qty"] > 0]
+    r = 0
+    ws.write(r, 0, f"Purchase orders for {as_of.isoformat()}", formats["title"])
+    r += 2
+    for supplier, group in lines.groupby("supplier", sort=True):
+        ws.write(r, 0, str(supplier), formats["title"])
+        r += 1
+        use = [c for c in ORDER_COLUMNS if c in group.columns]
+        for j, c in enumerate(use):
+            ws.write(r, j, c, formats["head"])
+        for row in group[use].itertuples(index=False):
+            r += 1
+            for j, value in enumerate(row):
+                v = _cell(value)
+                if isinstance(v, dt.date):
+                    ws.write_datetime(r, j, dt.datetime.combine(v, dt.time()), formats["date"])
+                elif v is not None:
+                    ws.write(r, j, v)
+        r += 2
+    ws.set_column(0, len(ORDER_COLUMNS), 14)
+    _sheet(book, "Suppliers", orders, formats)
+    book.close()
+    return buf.getvalue()

@@ -1,0 +1,129 @@
+"""``explain``: from a leaf table to ranked root causes and the per-dimension summary."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from ecomops.localize.lattice import Lattice
+from ecomops.localize.leaves import Leaves, prepare
+from ecomops.localize.model import Explanation, RootCause
+from ecomops.localize.noise import fit_variance
+from ecomops.localize.search import Pick, scan
+from ecomops.localize.summary import summarize
+
+DEFAULT_MAX_DEPTH = 3
+
+
+def _baseline(leaves: Leaves) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Observed value, baseline and noise variance per leaf for the scan."""
+    v = leaves.value
+    if not leaves.is_ratio:
+        f = leaves.expected
+        # The noise scale comes from the expected value only: scaling it with the observed one
+        # would weigh drops more than rises and bias every sum over many leaves.
+        scale = np.abs(f)
+        var = fit_variance(v - f, scale, scale)
+        return v, f, var
+    assert leaves.denominator is not None and leaves.expected_denominator is not None
+    den, exp_num, exp_den = leaves.denominator, leaves.expected, leaves.expected_denominator
+    total_rate = exp_num.sum() / exp_den.sum() if exp_den.sum() > 0 else 0.0
+    binomial = bool(np.all(v <= den + 1e-9) and np.all(exp_num <= exp_den + 1e-9) and total_rate <= 1)
+    # Expected rate per leaf, shrunk towards the total rate by a pseudo-volume worth about one
+    # event, so a tiny leaf with no expected events still has a usable rate.
+    prior = 1.0 / total_rate if total_rate > 0 else 1.0
+    prior = min(prior, 1e6)
+    rate = (exp_num + total_rate * prior) / (np.maximum(exp_den, 0) + prior)
+    f = np.maximum(den, 0) * rate  # expected events at the observed volume
+    x1 = f * (1 - np.clip(rate, 0, 1)) if binomial else f
+    var = fit_variance(v - f, x1, f, c1_min=1.0, active=den > 0)
+    return v, f, var
+
+
+def _root_cause(
+    leaves: Leaves, lattice: Lattice, pick: Pick, total_change: float, total_den: float
+) -> tuple[RootCause, float]:
+    inside = lattice.members(pick.cuboid, pick.element)
+    segment = {
+        leaves.dims[d]: str(leaves.labels[d][code])
+        for d, code in lattice.segment(pick.cuboid, pick.element).items()
+    }
+    obs = float(leaves.value[inside].sum())
+    exp = float(leaves.expected[inside].sum())
+    n_leaves = int(inside.sum())
+    fit = pick.llr / (pick.llr + max(pick.heterogeneity, 0.0))
+    confidence = 1 - math.exp(-max(pick.llr - pick.threshold, 0.0) / max(pick.threshold, 1.0))
+    score = fit * confidence
+    if leaves.is_ratio:
+        assert leaves.denominator is not None and leaves.expected_denominator is not None
+        den = float(leaves.denominator[inside].sum())
+        exp_den = float(leaves.expected_denominator[inside].sum())
+        rate_obs = obs / den if den else 0.0
+        rate_exp = exp / exp_den if exp_den else 0.0
+        moved = (obs - den * rate_exp) / total_den if total_den else 0.0
+        change = rate_obs / rate_exp - 1 if rate_exp else 0.0
+        rc = RootCause(segment, score, 0.0, rate_obs, rate_exp, change, den, exp_den, n_leaves, pick.llr)
+    else:
+        moved = obs - exp
+        change = obs / exp - 1 if exp else 0.0
+        rc = RootCause(segment, score, 0.0, obs, exp, change, None, None, n_leaves, pick.llr)
+    return rc, moved
+
+
+def explain(
+    leaves: pd.DataFrame | pa.Table,
+    dims: Sequence[str],
+    value: str,
+    expected: str,
+    denominator: str | None = None,
+    expected_denominator: str | None = None,
+    *,
+    max_elements: int = 5,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    min_change: float = 0.05,
+    alpha: float = 0.01,
+) -> Explanation:
+    """Which segments explain the deviation of ``value`` from ``expected``.
+
+    Additive KPI: ``value`` / ``expected`` are the observed and expected amounts per leaf.
+    Ratio KPI (KPI = Σvalue / Σdenominator): also give ``denominator`` and
+    ``expected_denominator``; rate changes are judged with their volumes (binomial or Poisson
+    noise, overdispersion fitted from the data), so a change on a handful of visitors is noise.
+    ``max_depth`` bounds the number of dimensions an element fixes; ``min_change`` is the
+    smallest relative change of a segment worth reporting; ``alpha`` the false-alarm rate of
+    the whole search. Returns an empty ``root_causes`` list when nothing explains the change.
+    """
+    table = prepare(leaves, dims, value, expected, denominator, expected_denominator)
+    dimensions = summarize(table)
+    if table.is_ratio:
+        assert table.denominator is not None and table.expected_denominator is not None
+        total_den = float(table.denominator.sum())
+        obs_total = float(table.value.sum()) / total_den if total_den else 0.0
+        exp_den = float(table.expected_denominator.sum())
+        exp_total = float(table.expected.sum()) / exp_den if exp_den else 0.0
+    else:
+        total_den = 0.0
+        obs_total, exp_total = float(table.value.sum()), float(table.expected.sum())
+    root_causes: list[RootCause] = []
+    if table.n:
+        v, f, var = _baseline(table)
+        lattice = Lattice(table.codes, table.cards, max_depth)
+        picks = scan(lattice, v, f, var, max_elements=max_elements, min_change=min_change, alpha=alpha)
+        found = [_root_cause(table, lattice, p, obs_total - exp_total, total_den) for p in picks]
+        denom = max(abs(obs_total - exp_total), sum(abs(m) for _, m in found))
+        root_causes = [
+            RootCause(**{**rc.__dict__, "explains": abs(m) / denom if denom else 0.0}) for rc, m in found
+        ]
+        root_causes.sort(key=lambda rc: (-rc.score, -rc.significance))
+    return Explanation(
+        root_causes=root_causes,
+        dimensions=dimensions,
+        kind="ratio" if table.is_ratio else "additive",
+        observed_total=obs_total,
+        expected_total=exp_total,
+        leaves=table.n,
+    )
