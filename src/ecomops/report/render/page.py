@@ -1,0 +1,148 @@
+"""The brief as one self-contained HTML file: plotly.js inlined, no network, readable on a phone.
+
+Pure: Brief in, text out. Jinja2 autoescapes every value (titles, summaries and segment values come
+from shop data); the figures travel as JSON through ``tojson``, which escapes ``<``, ``>`` and ``&``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from babel.numbers import format_decimal
+
+from ecomops.i18n import label, normalize, segment_label, translations
+from ecomops.report.model import Brief
+from ecomops.report.render import charts
+from ecomops.report.render import formats as fmt
+
+
+@cache
+def plotly_js() -> str:
+    """plotly.min.js from the installed ``plotly`` package (the same file its offline mode uses)."""
+    return (resources.files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+
+
+@cache
+def _environment(lang: str) -> jinja2.Environment:
+    """One environment per language, its catalog installed once (so rendering is thread-safe)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ecomops.report.render", "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(lang, "report"), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def _evidence_text(v: Any, lang: str) -> str:
+    """An evidence value as short text: numbers grouped, lists of records one per ``;``."""
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, int | float):
+        return format_decimal(v, "#,##0.##", locale=fmt.babel_locale(lang))
+    if isinstance(v, dict):
+        return " ".join(_evidence_text(x, lang) for x in v.values())
+    if isinstance(v, list | tuple):
+        return "; ".join(_evidence_text(x, lang) for x in v)
+    return str(v)
+
+
+def _evidence(evidence: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    out = []
+    for key, v in evidence.items():
+        name = label("metric", key, lang)
+        out.append((name.replace("_", " ") if name == key else name, _evidence_text(v, lang)))
+    return out
+
+
+def _tone(metric: str, rel: float | None) -> str:
+    """``good`` / ``bad`` / ``flat`` for a change of a metric, seen from the shop's side."""
+    if rel is None or abs(rel) < 0.005 or metric in fmt.NEUTRAL:
+        return "flat"
+    up_is_good = metric not in fmt.LOWER_IS_BETTER
+    return "good" if (rel > 0) == up_is_good else "bad"
+
+
+def _status_tone(metric: str, status: str) -> str:
+    if status in ("normal", "unavailable"):
+        return status
+    return _tone(metric, 1.0 if status == "high" else -1.0)
+
+
+def context(brief: Brief, lang: str) -> dict[str, Any]:
+    """Everything the template shows, already labelled and formatted for ``lang``."""
+    cur = brief.currency
+    figures: dict[str, charts.Figure] = {}
+    kpis = []
+    for k in brief.kpis:
+        kpis.append({
+            "metric": k.metric, "label": label("metric", k.metric, lang),
+            "value": fmt.value(k.metric, k.value, lang, cur),
+            "expected": fmt.value(k.metric, k.expected, lang, cur) if k.expected is not None else None,
+            "status": k.status, "status_label": label("status", k.status, lang),
+            "tone": _status_tone(k.metric, k.status),
+            "changes": [{"name": c, "label": label("change", c, lang), "text": fmt.change(rel, lang),
+                         "tone": _tone(k.metric, rel)}
+                        for c, rel in (("dod", k.dod), ("wow", k.wow), ("mom", k.mom), ("yoy", k.yoy))],
+        })
+    trends = []
+    for metric, series in brief.charts.trends.items():
+        key = f"trend-{metric}"
+        figures[key] = charts.trend(series, lang, cur)
+        trends.append(key)
+    bars = []
+    for i, b in enumerate(brief.charts.bars):
+        key = f"bars-{i}"
+        figures[key] = charts.bars(b, lang, cur)
+        bars.append(key)
+    heatmaps = []
+    for i, h in enumerate(brief.charts.heatmaps):
+        key = f"heatmap-{i}"
+        figures[key] = charts.heatmap(h, lang, cur)
+        heatmaps.append(key)
+    findings = []
+    for f in brief.findings:
+        chart = None
+        if f.id in brief.charts.evidence:
+            chart = f"evidence-{f.id}"
+            figures[chart] = charts.trend(brief.charts.evidence[f.id], lang, cur, since=f.since)
+        findings.append({
+            "id": f.id, "severity": f.severity, "severity_label": label("severity", f.severity, lang),
+            "module": label("module", f.module, lang),
+            "step": label("process_step", f.process_step, lang),
+            "metric": label("metric", f.metric, lang),
+            "segment": segment_label(f.segment, lang),
+            "direction": f.direction, "direction_label": label("direction", f.direction, lang),
+            "observed": fmt.value(f.metric, f.observed, lang, cur),
+            "expected": fmt.value(f.metric, f.expected, lang, cur),
+            "impact": fmt.value("impact", f.impact, lang, cur),
+            "impact_tone": "bad" if f.impact < 0 else "good",
+            "since": f.since.isoformat(), "summary": f.summary,
+            "evidence": _evidence(f.evidence, lang),
+            "chart": chart,
+        })
+    actions = [{
+        "priority": a.priority, "title": a.title, "owner": label("owner_role", a.owner_role, lang),
+        "due": a.due.isoformat(), "acceptance": a.acceptance, "finding_ids": list(a.finding_ids),
+    } for a in brief.actions]
+    return {
+        "lang": lang, "html_lang": "zh-CN" if lang == "zh_CN" else "en",
+        "store": brief.store, "date": brief.date.isoformat(), "day": fmt.day(brief.date, lang),
+        "currency": cur, "kpis": kpis, "trends": trends, "bars": bars, "heatmaps": heatmaps,
+        "findings": findings, "actions": actions, "notes": list(brief.notes), "figures": figures,
+    }
+
+
+def render(brief: Brief, lang: str | None = None, *, inline_plotly: bool = True) -> str:
+    """The report's HTML. ``inline_plotly=False`` leaves plotly.js out (for pages that load it once)."""
+    code = normalize(lang)
+    ctx = context(brief, code)
+    ctx["plotly_js"] = plotly_js() if inline_plotly else ""
+    return _environment(code).get_template("brief.html").render(ctx)
