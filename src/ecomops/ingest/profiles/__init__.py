@@ -8,12 +8,22 @@ pipeline imports it on first use). Each profile lists the headers it needs in
 
 from __future__ import annotations
 
-from ecomops.ingest.profile import register_profile
+from ecomops.ingest.profile import SourceProfile, register_profile
+from ecomops.ingest.profiles.amazon import AmazonAdsProfile
+from ecomops.ingest.profiles.cdnow import CdnowProfile
+from ecomops.ingest.profiles.olist import OlistProfile
+from ecomops.ingest.profiles.online_retail import OnlineRetailProfile
 from ecomops.ingest.profiles.shopify import ShopifyOrdersProfile, ShopifyProductsProfile
+from ecomops.ingest.profiles.taobao import TaobaoProfile
 
-PROFILES = (
+PROFILES: tuple[SourceProfile, ...] = (
     ShopifyOrdersProfile(),
     ShopifyProductsProfile(),
+    AmazonAdsProfile(),
+    OlistProfile(),
+    OnlineRetailProfile(),
+    CdnowProfile(),
+    TaobaoProfile(),
 )
 
 for _profile in PROFILES:

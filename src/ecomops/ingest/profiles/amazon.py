@@ -42,6 +42,8 @@ METRICS = ("impressions", "clicks", "cost", "orders", "sales")
 KEY = ("date", "campaign", "ad_group", "keyword", "match_type", "search_term")
 AUTO_TARGETS = {"*", "close-match", "loose-match", "substitutes", "complements"}
 REQUIRED_HEADERS = ("Date", "Campaign Name", "Impressions", "Clicks", "Spend")
+NOTE_KEY = b"note"
+"""Schema metadata of a yielded table: a sentence for the import report (read by the pipeline)."""
 
 
 def report_kind(headers: list[str]) -> str | None:
@@ -90,33 +92,62 @@ def _match_type(match: pd.Series, target: pd.Series) -> pd.Series:
 def normalise_report(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     """One report as ads-shaped rows (before the cross-report choice), extras as a dict column."""
     day, end = _dates(df)
-    sales_col = find(df, "14 Day Total Sales*", "7 Day Total Sales*", "30 Day Total Sales*",
-                     "1 Day Total Sales*", "Total Sales*")
-    orders_col = find(df, "14 Day Total Orders*", "7 Day Total Orders*", "30 Day Total Orders*",
-                      "1 Day Total Orders*", "Total Orders*")
-    window = next((w for w in ("1", "7", "14", "30") if sales_col and normalize(sales_col).startswith(
-        f"{w}day")), "")
+    sales_col = find(
+        df,
+        "14 Day Total Sales*",
+        "7 Day Total Sales*",
+        "30 Day Total Sales*",
+        "1 Day Total Sales*",
+        "Total Sales*",
+    )
+    orders_col = find(
+        df,
+        "14 Day Total Orders*",
+        "7 Day Total Orders*",
+        "30 Day Total Orders*",
+        "1 Day Total Orders*",
+        "Total Orders*",
+    )
+    window = next(
+        (w for w in ("1", "7", "14", "30") if sales_col and normalize(sales_col).startswith(f"{w}day")), ""
+    )
     target = pick(df, "Targeting", "Keyword")
-    out = pd.DataFrame({
-        "date": day,
-        "campaign": pick(df, "Campaign Name"),
-        "ad_group": pick(df, "Ad Group Name") if find(df, "Ad Group Name") else ALL,
-        "keyword": target if kind in ("search_term", "targeting") else "",
-        "match_type": _match_type(pick(df, "Match Type"), target) if kind in (
-            "search_term", "targeting") else "",
-        "search_term": pick(df, "Customer Search Term") if kind == "search_term" else "",
-        "sku": pick(df, "Advertised SKU", "Advertised ASIN") if kind == "advertised_product" else "",
-        "impressions": number(pick(df, "Impressions")) if find(df, "Impressions") else np.nan,
-        "clicks": number(pick(df, "Clicks")),
-        "cost": number(pick(df, "Spend")),
-        "orders": number(df[orders_col]) if orders_col else np.nan,
-        "sales": number(df[sales_col]) if sales_col else np.nan,
-        "_row": np.arange(1, len(df) + 1),
-    })
-    used = {c for c in (find(df, "Date"), find(df, "Campaign Name"), find(df, "Ad Group Name"),
-                        find(df, "Targeting", "Keyword"), find(df, "Match Type"),
-                        find(df, "Customer Search Term"), find(df, "Impressions"), find(df, "Clicks"),
-                        find(df, "Spend"), sales_col, orders_col) if c}
+    out = pd.DataFrame(
+        {
+            "date": day,
+            "campaign": pick(df, "Campaign Name"),
+            "ad_group": pick(df, "Ad Group Name") if find(df, "Ad Group Name") else ALL,
+            "keyword": target if kind in ("search_term", "targeting") else "",
+            "match_type": _match_type(pick(df, "Match Type"), target)
+            if kind in ("search_term", "targeting")
+            else "",
+            "search_term": pick(df, "Customer Search Term") if kind == "search_term" else "",
+            "sku": pick(df, "Advertised SKU", "Advertised ASIN") if kind == "advertised_product" else "",
+            "impressions": number(pick(df, "Impressions")) if find(df, "Impressions") else np.nan,
+            "clicks": number(pick(df, "Clicks")),
+            "cost": number(pick(df, "Spend")),
+            "orders": number(df[orders_col]) if orders_col else np.nan,
+            "sales": number(df[sales_col]) if sales_col else np.nan,
+            "_row": np.arange(1, len(df) + 1),
+        }
+    )
+    used = {
+        c
+        for c in (
+            find(df, "Date"),
+            find(df, "Campaign Name"),
+            find(df, "Ad Group Name"),
+            find(df, "Targeting", "Keyword"),
+            find(df, "Match Type"),
+            find(df, "Customer Search Term"),
+            find(df, "Impressions"),
+            find(df, "Clicks"),
+            find(df, "Spend"),
+            sales_col,
+            orders_col,
+        )
+        if c
+    }
     if kind == "advertised_product":
         used.add(find(df, "Advertised SKU", "Advertised ASIN") or "")
     rest = [c for c in df.columns if c not in used]
@@ -127,8 +158,11 @@ def normalise_report(df: pd.DataFrame, kind: str) -> pd.DataFrame:
         extra["attribution_days"] = window
     if end.ne("").any():
         extra["date_end"] = end
-    out["extras"] = extra.apply(lambda r: {k: v for k, v in r.items() if v not in ("", None)}, axis=1) \
-        if len(extra) else pd.Series([], dtype=object)
+    out["extras"] = (
+        extra.apply(lambda r: {k: v for k, v in r.items() if v not in ("", None)}, axis=1)
+        if len(extra)
+        else pd.Series([], dtype=object)
+    )
     return out
 
 
@@ -138,10 +172,11 @@ def _sum_by(df: pd.DataFrame, by: list[str], note: str) -> pd.DataFrame:
     out = g[list(METRICS)].sum(min_count=1).reset_index()
     first = g[["_row", "extras"]].first().reset_index(drop=True)
     out["_row"] = first["_row"]
-    parts = g.apply(lambda x: sorted(set(x[note].astype(str))) if note in x else [],
-                    include_groups=False).reset_index(drop=True)
+    parts = g.apply(
+        lambda x: sorted(set(x[note].astype(str))) if note in x else [], include_groups=False
+    ).reset_index(drop=True)
     out["extras"] = [{**e, note: p} if p else e for e, p in zip(first["extras"], parts, strict=True)]
-    for c in KEY:
+    for c in (*KEY, "sku"):
         if c not in out:
             out[c] = ""
     return out
@@ -167,6 +202,9 @@ def combine(reports: list[pd.DataFrame]) -> pd.DataFrame:
         if st is not None:
             st_sum = st.groupby(group, sort=False)[list(METRICS)].sum(min_count=1)
             tg_sum = tg_sum.sub(st_sum.reindex(tg_sum.index).fillna(0), fill_value=0)
+            # Differences of float sums: back to whole counts and cents, so that 1e-13 of
+            # rounding noise neither makes a row nor is rejected as negative spend.
+            tg_sum = tg_sum.round({"impressions": 0, "clicks": 0, "orders": 0, "cost": 2, "sales": 2})
         rest = tg_sum[(tg_sum.abs() > 1e-9).any(axis=1)].reset_index()
         if st is None:
             chosen.append(tg)
@@ -244,6 +282,22 @@ class AmazonAdsProfile:
         rows = combine_keep_file(reports)
         for name, part in rows.groupby("_file", sort=False):
             yield "ads", contract_table("ads", ads_frame(part), str(name))
+        kept = set(rows["_file"])
+        finest = ", ".join(dict.fromkeys(f for f in rows["_file"] if f))
+        for rep in reports:
+            name = str(rep["_file"].iloc[0]) if len(rep) else ""
+            if name and name not in kept:
+                # Every (day, campaign) of this report is covered by a finer one: an empty table
+                # says so in the import report instead of "found nothing to import".
+                note = (
+                    f"{name}: its {len(rep)} rows slice the same spend as {finest}, which "
+                    "are finer; none were added, so nothing is counted twice"
+                )
+                empty = contract_table("ads", ads_frame(rep.iloc[:0]), name)
+                yield (
+                    "ads",
+                    empty.replace_schema_metadata({**(empty.schema.metadata or {}), NOTE_KEY: note.encode()}),
+                )
 
 
 def combine_keep_file(reports: list[pd.DataFrame]) -> pd.DataFrame:
@@ -260,6 +314,7 @@ def ads_frame(rows: pd.DataFrame) -> pd.DataFrame:
     rows = rows.assign(channel=CHANNEL, ad_type="search")
     cols = ["date", "channel", "ad_type", *KEY[1:], "sku", *METRICS, "_row"]
     res = rows[cols].reset_index(drop=True)
-    res["extras"] = [json.dumps(e, ensure_ascii=False) if isinstance(e, dict) and e else None
-                     for e in rows["extras"]]
+    res["extras"] = [
+        json.dumps(e, ensure_ascii=False) if isinstance(e, dict) and e else None for e in rows["extras"]
+    ]
     return res

@@ -32,14 +32,18 @@ def cdnow_orders(df: pd.DataFrame, channel: str = CHANNEL) -> pd.DataFrame:
     day = pd.to_datetime(df["date"], format="%Y%m%d", errors="coerce")
     base = df["customer_id"] + "-" + df["date"]
     seq = df.groupby(base).cumcount() + 1
-    out = pd.DataFrame({
-        "order_id": base.where(seq == 1, base + "-" + seq.astype(str)),
-        "channel": channel, "order_time": day.dt.strftime("%Y-%m-%d 00:00:00").fillna(df["date"]),
-        "customer_id": df["customer_id"], "status": "paid", "payment_amount": df["dollar_value"],
-        "_row": range(1, len(df) + 1),
-    })
-    out["extras"] = ['{"number_of_cds": ' + n + "}" if n.isdigit() else None
-                     for n in df["number_of_cds"]]
+    out = pd.DataFrame(
+        {
+            "order_id": base.where(seq == 1, base + "-" + seq.astype(str)),
+            "channel": channel,
+            "order_time": day.dt.strftime("%Y-%m-%d 00:00:00").fillna(df["date"]),
+            "customer_id": df["customer_id"],
+            "status": "paid",
+            "payment_amount": df["dollar_value"],
+            "_row": range(1, len(df) + 1),
+        }
+    )
+    out["extras"] = ['{"number_of_cds": ' + n + "}" if n.isdigit() else None for n in df["number_of_cds"]]
     return out
 
 

@@ -100,7 +100,9 @@ def iso_datetime(s: pd.Series, fmt: str | None = None) -> pd.Series:
     return parsed.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
 
 
-def extras_json(df: pd.DataFrame, columns: Sequence[str], names: Sequence[str] | None = None) -> list[str | None]:
+def extras_json(
+    df: pd.DataFrame, columns: Sequence[str], names: Sequence[str] | None = None
+) -> list[str | None]:
     """Per row, a JSON object of the non-empty ``columns`` (keys ``names`` or the headers)."""
     keys = list(names) if names is not None else list(columns)
     if not columns:
@@ -154,3 +156,23 @@ def keep_extras(df: pd.DataFrame, used: Iterable[str]) -> list[str]:
     """The headers of ``df`` a converter did not use (they go to ``extras``)."""
     taken = set(used)
     return [c for c in df.columns if c not in taken]
+
+
+def allocate(net: pd.Series, order: pd.Series, subtotal: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Line amounts that add up to each order's ``subtotal``, and which lines were re-shared.
+
+    Exports give list prices or line-level discounts per line, while order-level discounts show
+    only in the order's total (Shopify's ``Subtotal``, Taobao's payment). DATA.md wants what was
+    charged per line, so where an order's line values disagree with its subtotal the subtotal is shared in
+    proportion to them (to the cent, the last line taking the rounding). Orders whose lines
+    already add up, or without a subtotal, keep their line values.
+    """
+    net = net.round(2)
+    total = net.groupby(order).transform("sum")
+    off = subtotal.notna() & ((total - subtotal).abs() > 0.005)
+    share = np.where(total != 0, net / total.where(total != 0), 0.0)
+    fixed = pd.Series(np.where(off, (subtotal * share).round(2), net), index=net.index)
+    last = ~order.duplicated(keep="last")
+    rest = subtotal - fixed.groupby(order).transform("sum")
+    fixed = fixed.where(~(off & last), (fixed + rest).round(2))
+    return fixed, off

@@ -22,7 +22,10 @@ Decisions:
   ``attributes`` as JSON.
 - Reviews are per order; ``sku`` (required) is the product of the order's first item, and the
   other products of the order go to extras. Text is the comment (title kept in extras and in
-  front of the text when there is one).
+  front of the text when there is one). A review of an order without items names no product and
+  is rejected for its empty sku (it stays in the rejects file), rather than given a made-up one.
+- An order with no payment rows (cancelled / unavailable orders in the re-formatted slice) has no
+  payment amount and is rejected for it: "paid nothing" is not what the export says.
 """
 
 from __future__ import annotations
@@ -35,13 +38,25 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ecomops.ingest.profiles.common import UNCATEGORISED, contract_table, coverage, extras_json, frame, iso_datetime
+from ecomops.ingest.profiles.common import (
+    UNCATEGORISED,
+    contract_table,
+    coverage,
+    extras_json,
+    frame,
+    iso_datetime,
+)
 from ecomops.settings import Settings
 
 CHANNEL = "olist"
 FILES = {
-    "orders": ("order_id", "customer_id", "order_status", "order_purchase_timestamp",
-               "order_estimated_delivery_date"),
+    "orders": (
+        "order_id",
+        "customer_id",
+        "order_status",
+        "order_purchase_timestamp",
+        "order_estimated_delivery_date",
+    ),
     "items": ("order_id", "order_item_id", "product_id", "seller_id", "price", "freight_value"),
     "payments": ("order_id", "payment_sequential", "payment_type", "payment_value"),
     "reviews": ("order_id", "review_score", "review_creation_date"),
@@ -52,8 +67,13 @@ FILES = {
     "translation": ("product_category_name_english",),
 }
 STATUS = {
-    "created": "created", "approved": "paid", "invoiced": "paid", "processing": "paid",
-    "shipped": "shipped", "delivered": "delivered", "canceled": "cancelled",
+    "created": "created",
+    "approved": "paid",
+    "invoiced": "paid",
+    "processing": "paid",
+    "shipped": "shipped",
+    "delivered": "delivered",
+    "canceled": "cancelled",
     "unavailable": "cancelled",
 }
 US_DATES = "%m/%d/%Y %H:%M"
@@ -61,8 +81,17 @@ US_DATES = "%m/%d/%Y %H:%M"
 
 def file_role(headers: list[str]) -> str | None:
     """Which of the nine Olist files ``headers`` are (the most specific complete match)."""
-    for role in ("orders", "items", "payments", "reviews", "customers", "products", "sellers",
-                 "geolocation", "translation"):
+    for role in (
+        "orders",
+        "items",
+        "payments",
+        "reviews",
+        "customers",
+        "products",
+        "sellers",
+        "geolocation",
+        "translation",
+    ):
         if coverage(headers, FILES[role]) == 1:
             return role
     return None
@@ -82,8 +111,9 @@ def olist_tables(files: dict[str, pd.DataFrame], channel: str = CHANNEL) -> dict
         items = items.assign(_row=np.arange(1, len(items) + 1))
     sellers = files.get("sellers")
     if "orders" in files:
-        out["orders"] = _orders(files["orders"], items, files.get("payments"), files.get("customers"),
-                                channel)
+        out["orders"] = _orders(
+            files["orders"], items, files.get("payments"), files.get("customers"), channel
+        )
     if items is not None:
         out["order_lines"] = _lines(items, sellers)
     if "products" in files:
@@ -93,8 +123,13 @@ def olist_tables(files: dict[str, pd.DataFrame], channel: str = CHANNEL) -> dict
     return out
 
 
-def _orders(o: pd.DataFrame, items: pd.DataFrame | None, pay: pd.DataFrame | None,
-            cust: pd.DataFrame | None, channel: str) -> pd.DataFrame:
+def _orders(
+    o: pd.DataFrame,
+    items: pd.DataFrame | None,
+    pay: pd.DataFrame | None,
+    cust: pd.DataFrame | None,
+    channel: str,
+) -> pd.DataFrame:
     o = o.assign(_row=np.arange(1, len(o) + 1))
     paid = pd.Series(dtype=float)
     if pay is not None:
@@ -111,44 +146,58 @@ def _orders(o: pd.DataFrame, items: pd.DataFrame | None, pay: pd.DataFrame | Non
     pay_types = pd.Series(dtype=object)
     if pay is not None:
         pay_types = pay.groupby("order_id")["payment_type"].agg(lambda s: "|".join(dict.fromkeys(s)))
-    extra = pd.DataFrame({
-        "olist_customer_id": o["customer_id"], "order_status": o["order_status"],
-        "payment_types": o["order_id"].map(pay_types).fillna(""),
-    })
-    df = pd.DataFrame({
-        "order_id": o["order_id"],
-        "channel": channel,
-        "order_time": _when(o["order_purchase_timestamp"]),
-        "customer_id": unique.where(unique != "", o["customer_id"]),
-        "status": o["order_status"].str.lower().map(STATUS).fillna(o["order_status"]),
-        "paid_time": _when(o.get("order_approved_at", pd.Series("", index=o.index))),
-        "shipped_time": _when(o.get("order_delivered_carrier_date", pd.Series("", index=o.index))),
-        "delivered_time": _when(o.get("order_delivered_customer_date", pd.Series("", index=o.index))),
-        "promised_delivery_time": _when(o["order_estimated_delivery_date"]),
-        "region": region,
-        "city": city,
-        "payment_amount": o["order_id"].map(paid.round(2)),
-        "shipping_fee": o["order_id"].map(freight.round(2)),
-        "_row": o["_row"],
-    })
+    extra = pd.DataFrame(
+        {
+            "olist_customer_id": o["customer_id"],
+            "order_status": o["order_status"],
+            "payment_types": o["order_id"].map(pay_types).fillna(""),
+        }
+    )
+    df = pd.DataFrame(
+        {
+            "order_id": o["order_id"],
+            "channel": channel,
+            "order_time": _when(o["order_purchase_timestamp"]),
+            "customer_id": unique.where(unique != "", o["customer_id"]),
+            "status": o["order_status"].str.lower().map(STATUS).fillna(o["order_status"]),
+            "paid_time": _when(o.get("order_approved_at", pd.Series("", index=o.index))),
+            "shipped_time": _when(o.get("order_delivered_carrier_date", pd.Series("", index=o.index))),
+            "delivered_time": _when(o.get("order_delivered_customer_date", pd.Series("", index=o.index))),
+            "promised_delivery_time": _when(o["order_estimated_delivery_date"]),
+            "region": region,
+            "city": city,
+            "payment_amount": o["order_id"].map(paid.round(2)),
+            "shipping_fee": o["order_id"].map(freight.round(2)),
+            "_row": o["_row"],
+        }
+    )
     df["extras"] = extras_json(extra, list(extra.columns))
     return df
 
 
 def _lines(items: pd.DataFrame, sellers: pd.DataFrame | None) -> pd.DataFrame:
-    extra = pd.DataFrame({
-        "seller_id": items["seller_id"], "freight_value": items["freight_value"],
-        "shipping_limit_date": _when(items["shipping_limit_date"]),
-    })
+    extra = pd.DataFrame(
+        {
+            "seller_id": items["seller_id"],
+            "freight_value": items["freight_value"],
+            "shipping_limit_date": _when(items["shipping_limit_date"]),
+        }
+    )
     if sellers is not None:
         s = sellers.drop_duplicates("seller_id").set_index("seller_id")
         extra["seller_city"] = items["seller_id"].map(s["seller_city"]).fillna("")
         extra["seller_state"] = items["seller_id"].map(s["seller_state"]).fillna("")
-    df = pd.DataFrame({
-        "order_id": items["order_id"], "line_no": items["order_item_id"],
-        "sku": items["product_id"], "quantity": 1, "unit_price": items["price"],
-        "amount": items["price"], "_row": items["_row"],
-    })
+    df = pd.DataFrame(
+        {
+            "order_id": items["order_id"],
+            "line_no": items["order_item_id"],
+            "sku": items["product_id"],
+            "quantity": 1,
+            "unit_price": items["price"],
+            "amount": items["price"],
+            "_row": items["_row"],
+        }
+    )
     df["extras"] = extras_json(extra, list(extra.columns))
     return df
 
@@ -165,22 +214,44 @@ def _products(p: pd.DataFrame, items: pd.DataFrame | None, tr: pd.DataFrame | No
     if items is not None:
         order = items.assign(_t=_when(items["shipping_limit_date"])).sort_values(["_t", "_row"])
         price = order.groupby("product_id")["price"].last()
-    names = {"product_name_lenght": "name_length", "product_description_lenght": "description_length",
-             "product_photos_qty": "photos", "product_weight_g": "weight_g",
-             "product_length_cm": "length_cm", "product_height_cm": "height_cm",
-             "product_width_cm": "width_cm"}
+    names = {
+        "product_name_lenght": "name_length",
+        "product_description_lenght": "description_length",
+        "product_photos_qty": "photos",
+        "product_weight_g": "weight_g",
+        "product_length_cm": "length_cm",
+        "product_height_cm": "height_cm",
+        "product_width_cm": "width_cm",
+    }
     present = [c for c in names if c in p.columns]
-    attrs = [json.dumps({names[c]: float(v) if "." in v else int(v) for c, v in zip(present, row, strict=True) if v})
-             if any(row) else None for row in zip(*(p[c].tolist() for c in present), strict=True)]
-    df = pd.DataFrame({
-        "sku": p["product_id"], "product_id": p["product_id"], "title": p["product_id"],
-        "category": category, "price": p["product_id"].map(price).fillna(""),
-        "attributes": attrs, "_row": p["_row"],
-    })
-    df["extras"] = extras_json(pd.DataFrame({
-        "category_pt": cat_pt,
-        "price_from": np.where(df["price"] != "", "last sold price (Olist has no list price)", ""),
-    }), ["category_pt", "price_from"])
+    attrs = [
+        json.dumps(
+            {names[c]: float(v) if "." in v else int(v) for c, v in zip(present, row, strict=True) if v}
+        )
+        if any(row)
+        else None
+        for row in zip(*(p[c].tolist() for c in present), strict=True)
+    ]
+    df = pd.DataFrame(
+        {
+            "sku": p["product_id"],
+            "product_id": p["product_id"],
+            "title": p["product_id"],
+            "category": category,
+            "price": p["product_id"].map(price).fillna(""),
+            "attributes": attrs,
+            "_row": p["_row"],
+        }
+    )
+    df["extras"] = extras_json(
+        pd.DataFrame(
+            {
+                "category_pt": cat_pt,
+                "price_from": np.where(df["price"] != "", "last sold price (Olist has no list price)", ""),
+            }
+        ),
+        ["category_pt", "price_from"],
+    )
     return df
 
 
@@ -194,20 +265,34 @@ def _reviews(r: pd.DataFrame, items: pd.DataFrame | None, channel: str) -> pd.Da
         others = ordered.groupby("order_id")["product_id"].agg(lambda s: "|".join(dict.fromkeys(s)))
     title = r.get("review_comment_title", pd.Series("", index=r.index))
     message = r.get("review_comment_message", pd.Series("", index=r.index))
-    text = np.where((title != "") & (message != ""), title + " — " + message,
-                    np.where(message != "", message, title))
+    text = np.where(
+        (title != "") & (message != ""), title + " — " + message, np.where(message != "", message, title)
+    )
     review_id = r["review_id"] if "review_id" in r else r.get("review_pk", pd.Series("", index=r.index))
-    extra = pd.DataFrame({
-        "title": title, "answered_at": _when(r.get("review_answer_timestamp", pd.Series("", index=r.index))),
-        "order_products": r["order_id"].map(others).fillna(""),
-        "review_id_from": "" if "review_id" in r else "review_pk",
-    })
-    df = pd.DataFrame({
-        "review_id": review_id, "channel": channel,
-        "sku": r["order_id"].map(first).fillna(""), "order_id": r["order_id"],
-        "rating": r["review_score"], "text": text,
-        "created_at": _when(r["review_creation_date"]), "_row": r["_row"],
-    })
+    extra = pd.DataFrame(
+        {
+            "title": title,
+            "answered_at": _when(r.get("review_answer_timestamp", pd.Series("", index=r.index))),
+            "order_products": r["order_id"].map(others).fillna(""),
+            "review_id_from": "" if "review_id" in r else "review_pk",
+        }
+    )
+    # Olist gives one review id to the several orders a customer reviewed at once; the store keeps
+    # one row per id (the last), so each row also names every order the review covers.
+    orders_of = r.groupby(review_id)["order_id"].agg(lambda s: "|".join(dict.fromkeys(s)))
+    extra["review_orders"] = review_id.map(orders_of).where(review_id.duplicated(keep=False), "")
+    df = pd.DataFrame(
+        {
+            "review_id": review_id,
+            "channel": channel,
+            "sku": r["order_id"].map(first).fillna(""),
+            "order_id": r["order_id"],
+            "rating": r["review_score"],
+            "text": text,
+            "created_at": _when(r["review_creation_date"]),
+            "_row": r["_row"],
+        }
+    )
     df["extras"] = extras_json(extra, list(extra.columns))
     return df
 
@@ -231,8 +316,12 @@ class OlistProfile:
                 files[role], names[role] = df, path.name
         # Each table is labelled with every file it was built from, so the import report shows
         # the helper files (payments, customers, sellers, translation) as used.
-        sources = {"orders": ("orders", "payments", "customers"), "order_lines": ("items", "sellers"),
-                   "products": ("products", "translation"), "reviews": ("reviews",)}
+        sources = {
+            "orders": ("orders", "payments", "customers"),
+            "order_lines": ("items", "sellers"),
+            "products": ("products", "translation"),
+            "reviews": ("reviews",),
+        }
         for table, data in olist_tables(files).items():
             label = ", ".join(names[r] for r in sources[table] if r in names)
             yield table, contract_table(table, data, label)

@@ -27,11 +27,27 @@ from ecomops.ingest.profiles.common import UNCATEGORISED, contract_table, covera
 from ecomops.settings import Settings
 
 CHANNEL = "online_retail"
-HEADERS = ("InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice",
-           "CustomerID", "Country")
+HEADERS = (
+    "InvoiceNo",
+    "StockCode",
+    "Description",
+    "Quantity",
+    "InvoiceDate",
+    "UnitPrice",
+    "CustomerID",
+    "Country",
+)
 # Online Retail II names the same columns differently.
-HEADERS_II = ("Invoice", "StockCode", "Description", "Quantity", "InvoiceDate", "Price",
-              "Customer ID", "Country")
+HEADERS_II = (
+    "Invoice",
+    "StockCode",
+    "Description",
+    "Quantity",
+    "InvoiceDate",
+    "Price",
+    "Customer ID",
+    "Country",
+)
 
 
 def retail_tables(df: pd.DataFrame, channel: str = CHANNEL) -> dict[str, pd.DataFrame]:
@@ -47,43 +63,79 @@ def retail_tables(df: pd.DataFrame, channel: str = CHANNEL) -> dict[str, pd.Data
 
     sale = ~credit
     s = df[sale]
-    order_lines = pd.DataFrame({
-        "order_id": s["InvoiceNo"], "line_no": line_no[sale], "sku": s["StockCode"],
-        "quantity": s["Quantity"], "unit_price": s["UnitPrice"], "amount": amount[sale],
-        "_row": row[sale],
-    })
+    order_lines = pd.DataFrame(
+        {
+            "order_id": s["InvoiceNo"],
+            "line_no": line_no[sale],
+            "sku": s["StockCode"],
+            "quantity": s["Quantity"],
+            "unit_price": s["UnitPrice"],
+            "amount": amount[sale],
+            "_row": row[sale],
+        }
+    )
     good = sale & (qty > 0).to_numpy()
     g = df[good].assign(_amount=amount[good], _customer=customer[good], _row=row[good])
-    head = g.groupby("InvoiceNo", sort=False).agg(
-        order_time=("InvoiceDate", "first"), customer_id=("_customer", "first"),
-        region=("Country", "first"), payment_amount=("_amount", "sum"), _row=("_row", "first"),
-    ).reset_index()
-    orders = pd.DataFrame({
-        "order_id": head["InvoiceNo"], "channel": channel, "order_time": head["order_time"],
-        "customer_id": head["customer_id"], "status": "paid", "region": head["region"],
-        "payment_amount": head["payment_amount"].round(2), "_row": head["_row"],
-    })
+    head = (
+        g.groupby("InvoiceNo", sort=False)
+        .agg(
+            order_time=("InvoiceDate", "first"),
+            customer_id=("_customer", "first"),
+            region=("Country", "first"),
+            payment_amount=("_amount", "sum"),
+            _row=("_row", "first"),
+        )
+        .reset_index()
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": head["InvoiceNo"],
+            "channel": channel,
+            "order_time": head["order_time"],
+            "customer_id": head["customer_id"],
+            "status": "paid",
+            "region": head["region"],
+            "payment_amount": head["payment_amount"].round(2),
+            "_row": head["_row"],
+        }
+    )
 
     c = df[credit]
-    returns = pd.DataFrame({
-        "case_id": c["InvoiceNo"] + "-" + line_no[credit].astype(str),
-        "order_id": c["InvoiceNo"], "sku": c["StockCode"], "type": "refund_only",
-        "reason": c["Description"], "quantity": -qty[credit], "refund_amount": -amount[credit],
-        "status": "refunded", "requested_at": c["InvoiceDate"], "customer": customer[credit],
-        "_row": row[credit],
-    })
+    returns = pd.DataFrame(
+        {
+            "case_id": c["InvoiceNo"] + "-" + line_no[credit].astype(str),
+            "order_id": c["InvoiceNo"],
+            "sku": c["StockCode"],
+            "type": "refund_only",
+            "reason": c["Description"],
+            "quantity": -qty[credit],
+            "refund_amount": -amount[credit],
+            "status": "refunded",
+            "requested_at": c["InvoiceDate"],
+            "customer": customer[credit],
+            "_row": row[credit],
+        }
+    )
     returns["extras"] = [f'{{"customer_id": "{x}"}}' if x else None for x in returns.pop("customer")]
 
-    last = df[good & (price > 0).to_numpy()].groupby("StockCode", sort=False).agg(
-        price=("UnitPrice", "last"), _row=("StockCode", "size"))
+    last = (
+        df[good & (price > 0).to_numpy()]
+        .groupby("StockCode", sort=False)
+        .agg(price=("UnitPrice", "last"), _row=("StockCode", "size"))
+    )
     named = df[df["Description"] != ""].groupby("StockCode", sort=False)["Description"].last()
     codes = pd.Index(df["StockCode"].unique())
     first_row = pd.Series(row, index=df.index).groupby(df["StockCode"]).first()
-    products = pd.DataFrame({
-        "sku": codes, "title": codes.map(named).fillna(""), "category": UNCATEGORISED,
-        "price": codes.map(last["price"]).fillna(""), "_row": codes.map(first_row),
-        "extras": '{"price_from": "last positive price charged (the data has no list price)"}',
-    })
+    products = pd.DataFrame(
+        {
+            "sku": codes,
+            "title": codes.map(named).fillna(""),
+            "category": UNCATEGORISED,
+            "price": codes.map(last["price"]).fillna(""),
+            "_row": codes.map(first_row),
+            "extras": '{"price_from": "last positive price charged (the data has no list price)"}',
+        }
+    )
     return {"orders": orders, "order_lines": order_lines, "returns": returns, "products": products}
 
 

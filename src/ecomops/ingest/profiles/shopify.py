@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from ecomops.ingest.profiles.common import (
     UNCATEGORISED,
+    allocate,
     contract_table,
     coverage,
     extras_json,
@@ -24,13 +25,23 @@ from ecomops.ingest.profiles.common import (
     iso_datetime,
     keep_extras,
     number,
+    pick,
 )
 from ecomops.settings import Settings
 
 CHANNEL = "shopify"
 ORDER_HEADERS = (
-    "Name", "Financial Status", "Fulfillment Status", "Created at", "Total", "Subtotal",
-    "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem sku", "Refunded Amount",
+    "Name",
+    "Financial Status",
+    "Fulfillment Status",
+    "Created at",
+    "Total",
+    "Subtotal",
+    "Lineitem quantity",
+    "Lineitem name",
+    "Lineitem price",
+    "Lineitem sku",
+    "Refunded Amount",
 )
 PRODUCT_HEADERS = ("Handle", "Title", "Variant SKU", "Variant Price", "Option1 Value", "Body (HTML)")
 
@@ -52,13 +63,21 @@ def order_status(financial: pd.Series, fulfillment: pd.Series, cancelled_at: pd.
     - otherwise paid, including partly refunded orders → ``paid``.
     """
     fin, ful = financial.str.lower(), fulfillment.str.lower()
-    return pd.Series(np.select(
-        [cancelled_at != "", fin == "voided", fin.isin(["pending", "authorized", "unpaid",
-                                                        "partially_paid"]) & ~ful.isin(["fulfilled", "partial"]),
-         ful.isin(["fulfilled", "partial"]), fin == "refunded"],
-        ["cancelled", "cancelled", "created", "shipped", "closed"],
-        default="paid",
-    ), index=financial.index)
+    return pd.Series(
+        np.select(
+            [
+                cancelled_at != "",
+                fin == "voided",
+                fin.isin(["pending", "authorized", "unpaid", "partially_paid"])
+                & ~ful.isin(["fulfilled", "partial"]),
+                ful.isin(["fulfilled", "partial"]),
+                fin == "refunded",
+            ],
+            ["cancelled", "cancelled", "created", "shipped", "closed"],
+            default="paid",
+        ),
+        index=financial.index,
+    )
 
 
 def orders_tables(df: pd.DataFrame, channel: str = CHANNEL) -> dict[str, pd.DataFrame]:
@@ -75,49 +94,66 @@ def orders_tables(df: pd.DataFrame, channel: str = CHANNEL) -> dict[str, pd.Data
     province = province.where(province != "", head["Shipping Province"])
     region = province.where(province != "", head["Shipping Country"])
     source = head["Source"].str.lower()
-    used = {"Name", "Email", "Created at", "Paid at", "Fulfilled at", "Total", "Discount Amount",
-            "Shipping", "Shipping City", "_row"}
+    used = {
+        "Name",
+        "Email",
+        "Created at",
+        "Paid at",
+        "Fulfilled at",
+        "Total",
+        "Discount Amount",
+        "Shipping",
+        "Shipping City",
+        "_row",
+    }
     order_extra = [c for c in keep_extras(head, used) if c not in line_cols]
-    orders = pd.DataFrame({
-        "order_id": head["Name"],
-        "channel": channel,
-        "order_time": iso_datetime(head["Created at"]),
-        "customer_id": head["Email"],
-        "status": order_status(head["Financial Status"], head["Fulfillment Status"],
-                               head["Cancelled at"]),
-        "paid_time": iso_datetime(head["Paid at"]),
-        "shipped_time": iso_datetime(head["Fulfilled at"]),
-        "region": region,
-        "city": head["Shipping City"],
-        "traffic_source": source.where(source.isin(SOCIAL_SOURCES), "").map(
-            lambda s: "social" if s else ""),
-        "payment_amount": head["Total"],
-        "discount_amount": head["Discount Amount"],
-        "shipping_fee": head["Shipping"],
-        "_row": head["_row"],
-    })
+    orders = pd.DataFrame(
+        {
+            "order_id": head["Name"],
+            "channel": channel,
+            "order_time": iso_datetime(head["Created at"]),
+            "customer_id": head["Email"],
+            "status": order_status(
+                head["Financial Status"], head["Fulfillment Status"], head["Cancelled at"]
+            ),
+            "paid_time": iso_datetime(head["Paid at"]),
+            "shipped_time": iso_datetime(head["Fulfilled at"]),
+            "region": region,
+            "city": head["Shipping City"],
+            "traffic_source": source.where(source.isin(SOCIAL_SOURCES), "").map(
+                lambda s: "social" if s else ""
+            ),
+            "payment_amount": head["Total"],
+            "discount_amount": head["Discount Amount"],
+            "shipping_fee": head["Shipping"],
+            "_row": head["_row"],
+        }
+    )
     extra = head[order_extra].copy()
     extra["tip"] = tip_by_order.reindex(head.index)
     orders["extras"] = extras_json(extra, [*order_extra, "tip"])
 
     lines = df[~is_tip].copy()
     qty = number(lines["Lineitem quantity"])
-    gross = number(lines["Lineitem price"]) * qty
-    amount = (gross - number(lines["Lineitem discount"]).fillna(0)).round(2)
+    net = number(lines["Lineitem price"]) * qty - number(pick(lines, "Lineitem discount")).fillna(0)
+    amount, allocated = allocate(net, lines["Name"], number(lines["Name"].map(head["Subtotal"])))
     # A line without a SKU (older stores, custom items) is named by Shopify's variant name, the
     # same text the products profile gives SKU-less variants, so the two still join.
     no_sku = lines["Lineitem sku"] == ""
     line_extra = lines[[c for c in line_cols if c != "Lineitem sku" and c != "Lineitem quantity"]].copy()
     line_extra["sku_from"] = np.where(no_sku, "Lineitem name", "")
-    order_lines = pd.DataFrame({
-        "order_id": lines["Name"],
-        "line_no": lines.groupby("Name").cumcount() + 1,
-        "sku": lines["Lineitem sku"].where(~no_sku, lines["Lineitem name"]),
-        "quantity": lines["Lineitem quantity"],
-        "unit_price": (amount / qty.where(qty > 0)).round(4),
-        "amount": amount,
-        "_row": lines["_row"],
-    })
+    line_extra["amount_from"] = np.where(allocated, "order Subtotal shared by line value", "")
+    order_lines = pd.DataFrame(
+        {
+            "order_id": lines["Name"],
+            "line_no": lines.groupby("Name").cumcount() + 1,
+            "sku": lines["Lineitem sku"].where(~no_sku, lines["Lineitem name"]),
+            "quantity": lines["Lineitem quantity"],
+            "unit_price": (amount / qty.where(qty > 0)).round(4),
+            "amount": amount,
+            "_row": lines["_row"],
+        }
+    )
     order_lines["extras"] = extras_json(line_extra, list(line_extra.columns))
 
     refunded = number(head["Refunded Amount"]).fillna(0)
@@ -126,28 +162,46 @@ def orders_tables(df: pd.DataFrame, channel: str = CHANNEL) -> dict[str, pd.Data
     # case per order. requested_at (required) is the cancellation time when there is one, else the
     # order time — the earliest the refund can have been asked for — and extras says which.
     has_cancel = r["Cancelled at"] != ""
-    returns = pd.DataFrame({
-        "case_id": r["Name"] + "-refund",
-        "order_id": r["Name"],
-        "type": "refund_only",
-        "refund_amount": refunded[refunded > 0],
-        "status": "refunded",
-        "requested_at": iso_datetime(r["Cancelled at"].where(has_cancel, r["Created at"])),
-        "_row": r["_row"],
-    })
-    returns["extras"] = extras_json(pd.DataFrame({
-        "requested_at_from": np.where(has_cancel, "Cancelled at", "Created at (the export has no refund date)"),
-        "financial_status": r["Financial Status"],
-    }, index=r.index), ["requested_at_from", "financial_status"])
-    return {"orders": orders.reset_index(drop=True), "order_lines": order_lines,
-            "returns": returns.reset_index(drop=True)}
+    returns = pd.DataFrame(
+        {
+            "case_id": r["Name"] + "-refund",
+            "order_id": r["Name"],
+            "type": "refund_only",
+            "refund_amount": refunded[refunded > 0],
+            "status": "refunded",
+            "requested_at": iso_datetime(r["Cancelled at"].where(has_cancel, r["Created at"])),
+            "_row": r["_row"],
+        }
+    )
+    returns["extras"] = extras_json(
+        pd.DataFrame(
+            {
+                "requested_at_from": np.where(
+                    has_cancel, "Cancelled at", "Created at (the export has no refund date)"
+                ),
+                "financial_status": r["Financial Status"],
+            },
+            index=r.index,
+        ),
+        ["requested_at_from", "financial_status"],
+    )
+    return {
+        "orders": orders.reset_index(drop=True),
+        "order_lines": order_lines,
+        "returns": returns.reset_index(drop=True),
+    }
 
 
 def variant_name(title: pd.Series, options: list[pd.Series]) -> pd.Series:
     """Shopify's line-item name of a variant: ``Title - Opt1 / Opt2`` (just the title when the
     only option is Shopify's ``Default Title``)."""
-    joined = pd.Series([" / ".join(v for v in vals if v) for vals in zip(*options, strict=True)],
-                       index=title.index) if options else pd.Series("", index=title.index)
+    joined = (
+        pd.Series(
+            [" / ".join(v for v in vals if v) for vals in zip(*options, strict=True)], index=title.index
+        )
+        if options
+        else pd.Series("", index=title.index)
+    )
     plain = (joined == "") | (joined == "Default Title")
     return title.where(plain, title + " - " + joined)
 
@@ -161,7 +215,9 @@ def products_table(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["_row"] = np.arange(1, len(df) + 1)
     first = df.drop_duplicates("Handle", keep="first").set_index("Handle")
-    images = df[df["Image Src"] != ""].groupby("Handle")["Image Src"].agg(lambda s: "|".join(dict.fromkeys(s)))
+    images = (
+        df[df["Image Src"] != ""].groupby("Handle")["Image Src"].agg(lambda s: "|".join(dict.fromkeys(s)))
+    )
     v = df[df["Variant Price"] != ""].copy()
 
     def product(col: str) -> pd.Series:
@@ -176,33 +232,58 @@ def products_table(df: pd.DataFrame) -> pd.DataFrame:
     ]
     category = product("Product Category") if "Product Category" in first else pd.Series("", index=v.index)
     category = category.where(category != "", product("Type"))
-    status = product("Status").str.lower().map({"active": "on_sale", "draft": "off_shelf",
-                                                "archived": "off_shelf"}).fillna("")
+    status = (
+        product("Status")
+        .str.lower()
+        .map({"active": "on_sale", "draft": "off_shelf", "archived": "off_shelf"})
+        .fillna("")
+    )
     own_image = v.get("Variant Image", pd.Series("", index=v.index))
     all_images = v["Handle"].map(images).fillna("")
     no_sku = v["Variant SKU"] == ""
-    used = {"Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Variant SKU",
-            "Variant Price", "Cost per item", "Image Src", "Variant Image", "Status", "_row",
-            "Option1 Name", "Option2 Name", "Option3 Name", "Option1 Value", "Option2 Value",
-            "Option3 Value"}
+    used = {
+        "Handle",
+        "Title",
+        "Body (HTML)",
+        "Vendor",
+        "Product Category",
+        "Type",
+        "Variant SKU",
+        "Variant Price",
+        "Cost per item",
+        "Image Src",
+        "Variant Image",
+        "Status",
+        "_row",
+        "Option1 Name",
+        "Option2 Name",
+        "Option3 Name",
+        "Option1 Value",
+        "Option2 Value",
+        "Option3 Value",
+    }
     extra = v[keep_extras(v, used)].copy()
     extra["Tags"] = product("Tags")
     extra["sku_from"] = np.where(no_sku, "variant name", "")
-    out = pd.DataFrame({
-        "sku": v["Variant SKU"].where(~no_sku, variant_name(title, values)),
-        "product_id": v["Handle"],
-        "title": title,
-        "category": category.where(category != "", UNCATEGORISED),
-        "brand": product("Vendor"),
-        "price": v["Variant Price"],
-        "cost": v.get("Cost per item", ""),
-        "attributes": attributes,
-        "description": product("Body (HTML)"),
-        "images": [f"{o}|{a}".strip("|") if o and o not in a else a
-                   for o, a in zip(own_image, all_images, strict=True)],
-        "status": status,
-        "_row": v["_row"],
-    })
+    out = pd.DataFrame(
+        {
+            "sku": v["Variant SKU"].where(~no_sku, variant_name(title, values)),
+            "product_id": v["Handle"],
+            "title": title,
+            "category": category.where(category != "", UNCATEGORISED),
+            "brand": product("Vendor"),
+            "price": v["Variant Price"],
+            "cost": v.get("Cost per item", ""),
+            "attributes": attributes,
+            "description": product("Body (HTML)"),
+            "images": [
+                f"{o}|{a}".strip("|") if o and o not in a else a
+                for o, a in zip(own_image, all_images, strict=True)
+            ],
+            "status": status,
+            "_row": v["_row"],
+        }
+    )
     out["extras"] = extras_json(extra, list(extra.columns))
     return out.reset_index(drop=True)
 
@@ -215,7 +296,7 @@ class ShopifyOrdersProfile:
 
     def match(self, path: Path, headers: list[str]) -> float:
         share = coverage(headers, ORDER_HEADERS)
-        return 0.97 if share == 1 else (0.8 if share >= 0.8 else 0.0)
+        return 0.97 if share == 1 else 0.0
 
     def convert(self, paths: list[Path], settings: Settings) -> Iterator[tuple[str, pa.Table]]:
         channel = CHANNEL
@@ -233,7 +314,7 @@ class ShopifyProductsProfile:
 
     def match(self, path: Path, headers: list[str]) -> float:
         share = coverage(headers, PRODUCT_HEADERS)
-        return 0.97 if share == 1 else (0.8 if share >= 0.8 else 0.0)
+        return 0.97 if share == 1 else 0.0
 
     def convert(self, paths: list[Path], settings: Settings) -> Iterator[tuple[str, pa.Table]]:
         for path in paths:
