@@ -52,21 +52,36 @@ def import_(
 
 
 def _print_summary(report: ImportReport) -> None:
+    from rich import box
+    from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"Import #{report.import_id}: {report.source}")
-    for name in ("file", "profile", "table", "read", "inserted", "replaced", "unchanged",
-                 "rejected", "seconds"):
-        table.add_column(name, justify="right" if name not in ("file", "profile", "table") else "left")
+    table = Table(title=f"Import #{report.import_id}: {report.source}", box=box.SIMPLE_HEAD,
+                  pad_edge=False, title_justify="left")
+    # The profile column only when a platform profile read a file (the template is the default).
+    profiled = any(f.profile not in (None, "template") for f in report.files)
+    table.add_column("file", overflow="fold", min_width=10)
+    if profiled:
+        table.add_column("profile", overflow="fold", min_width=8)
+    table.add_column("table", overflow="fold", min_width=8)
+    for name in ("read", "inserted", "replaced", "unchanged", "rejected", "seconds"):
+        table.add_column(name, justify="right", no_wrap=True)
     for f in report.files:
+        # File names are the user's text, never Rich markup.
+        lead: list[str | Text] = [Text(f.file), *([f.profile or ""] if profiled else [])]
         if not f.tables:
-            table.add_row(f.file, f.profile or "", f"[yellow]{f.status}[/]", "", "", "", "", "", "")
+            table.add_row(*lead, f"[yellow]{f.status}[/]", *[""] * 6)
         for t in f.tables:
             table.add_row(
-                f.file, f.profile or "", t.table, str(t.read), str(t.inserted), str(t.replaced),
+                *lead, t.table, str(t.read), str(t.inserted), str(t.replaced),
                 str(t.unchanged), str(t.rejected), f"{t.seconds:.2f}",
             )
-    err_console.print(table)
+    # At least 100 columns wide: on a narrower terminal the lines wrap, but no count is cut off
+    # (Rich clamps ``print(width=...)`` to the console's width, hence a console of that width).
+    wide = Console(stderr=True, width=max(err_console.width, 100),
+                   force_terminal=err_console.is_terminal or None)
+    wide.print(table, crop=False)
     for f in report.files:
         for message in f.messages:
             text = message if message.startswith(f.file) else f"{f.file}: {message}"

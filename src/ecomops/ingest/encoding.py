@@ -48,6 +48,9 @@ def _first_bad_utf8(path: Path) -> int | None:
     offset = 0
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK_BYTES):
+            if chunk.isascii() and not decoder.getstate()[0]:
+                offset += len(chunk)  # nothing to decode (and no sequence left open)
+                continue
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
@@ -60,8 +63,25 @@ def _first_bad_utf8(path: Path) -> int | None:
     return None
 
 
+_DETECTED: dict[tuple[str, int, int], str] = {}
+
+
 def detect_encoding(path: Path) -> str:
-    """The encoding of the text file at ``path``: ``utf-8``, ``utf-8-sig``, ``utf-16``, ``gb18030``..."""
+    """The encoding of the text file at ``path``: ``utf-8``, ``utf-8-sig``, ``utf-16``, ``gb18030``...
+
+    Remembered per file version (path, size, modification time): matching a file to a profile
+    and then reading it would otherwise scan a large file twice.
+    """
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _DETECTED:
+        if len(_DETECTED) > 256:
+            _DETECTED.clear()
+        _DETECTED[key] = _detect(path)
+    return _DETECTED[key]
+
+
+def _detect(path: Path) -> str:
     with path.open("rb") as fh:
         head = fh.read(SAMPLE_BYTES)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -59,14 +59,34 @@ class HeaderMap:
         return not self.missing
 
     def closest(self, column: str) -> str | None:
-        """The unused source header most like the contract column ``column`` (for messages)."""
+        """The unused source header most like the contract column ``column`` (for messages).
+
+        Compared as whole names, with their words sorted (``amount_paid`` for ``payment_amount``)
+        and by containment (``Product Title`` for ``title``); ``None`` when nothing is close.
+        """
         col = self.table.column(column)
-        candidates = {normalize(h): h for h in self.extras}
-        for name in (col.name, *col.zh, *col.aliases):
-            hit = difflib.get_close_matches(normalize(name), list(candidates), n=1, cutoff=0.6)
-            if hit:
-                return candidates[hit[0]]
-        return None
+        best: tuple[float, str | None] = (0.0, None)
+        for header in self.extras:
+            h = normalize(header)
+            for name in (col.name, *col.zh, *col.aliases):
+                n = normalize(name)
+                score = max(
+                    difflib.SequenceMatcher(None, n, h).ratio(),
+                    difflib.SequenceMatcher(None, _sorted_words(name), _sorted_words(header)).ratio(),
+                    CONTAINED if min(len(n), len(h)) >= 2 and (n in h or h in n) else 0.0,
+                )
+                if score > best[0]:
+                    best = (score, header)
+        return best[1] if best[0] >= CLOSE_ENOUGH else None
+
+
+def _sorted_words(text: str) -> str:
+    words = _SEPARATORS.split(unicodedata.normalize("NFKC", text).strip().lower())
+    return "".join(sorted(w for w in words if w))
+
+
+CLOSE_ENOUGH = 0.6
+CONTAINED = 0.8
 
 
 def map_headers(table: Table, headers: Sequence[str]) -> HeaderMap:

@@ -22,16 +22,16 @@ import pyarrow as pa
 
 from ecomops.errors import IngestError
 from ecomops.ingest.rejects import RejectSink
-from ecomops.ingest.rules import column_sql, default_sql
 from ecomops.ingest.sqltext import ident, lit
+from ecomops.ingest.stage import ROW_COLUMN, stage_sql
 from ecomops.settings import Settings
 from ecomops.store.schema import EXTRAS_COLUMN, Table
+
+__all__ = ["ROW_COLUMN", "STAGE_PREFIX", "TableResult", "load_relation", "load_table"]
 
 log = logging.getLogger(__name__)
 
 STAGE_PREFIX = "_ingest_stage_"
-ROW_COLUMN = "_row"
-"""Optional source column: the row number to show in reject messages (else the file position)."""
 
 
 @dataclass(frozen=True)
@@ -60,57 +60,6 @@ class TableResult:
 def _columns(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
     rows = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     return {r[0]: str(r[1]) for r in rows}
-
-
-def _stage_sql(table: Table, cols: dict[str, str], settings: Settings, source: str) -> str:
-    """SELECT of the stage: contract columns typed (defaults applied), ``_err`` for bad rows."""
-    tz = settings.store.timezone
-    clean, typed, final, errors = [], [], [], []
-    for i, col in enumerate(table.columns):
-        v, t = ident(f"v{i}"), ident(f"t{i}")
-        present = col.name if col.name in cols else None
-        c = column_sql(col, present, cols.get(col.name, "VARCHAR"), tz, v=v, t=t)
-        clean.append(f"{c.clean} AS {v}")
-        typed.append(f"{c.typed} AS {t}")
-        value = t
-        default = default_sql(col)
-        if default is not None:
-            value = f"COALESCE({t}, {default})"
-        final.append(f"{value} AS {ident(col.name)}")
-        if c.reason is not None and present is not None:
-            errors.append((col.name, v, c.reason))
-    if table.name == "order_lines":
-        # DATA.md: amount defaults to quantity × unit_price.
-        i_amount = table.column_names.index("amount")
-        i_qty, i_price = table.column_names.index("quantity"), table.column_names.index("unit_price")
-        final[i_amount] = (
-            f"COALESCE({ident(f't{i_amount}')}, round({ident(f't{i_qty}')} * "
-            f"{ident(f't{i_price}')}, 2)) AS \"amount\""
-        )
-    if EXTRAS_COLUMN in cols:
-        x = ident(EXTRAS_COLUMN)
-        # Never lose what a profile put in extras: text that is not JSON is kept as a string.
-        extras = (x if cols[EXTRAS_COLUMN] == "JSON"
-                  else f"COALESCE(TRY_CAST({x} AS JSON), json_object('extras', {x}))")
-    else:
-        extras = "CAST(NULL AS JSON)"
-    clean.append(f"{extras} AS _x")
-    row = f"CAST({ident(ROW_COLUMN)} AS BIGINT)" if ROW_COLUMN in cols else "CAST(NULL AS BIGINT)"
-    clean.append(f"{row} AS _r")
-    if errors:
-        any_bad = " OR ".join(f"({r}) IS NOT NULL" for _, _, r in errors)
-        items = ", ".join(
-            f"{{'column': {lit(name)}, 'value': CAST({v} AS VARCHAR), 'reason': {r}}}"
-            for name, v, r in errors
-        )
-        err = f"CASE WHEN {any_bad} THEN list_filter([{items}], lambda e: e.reason IS NOT NULL) END"
-    else:
-        err = "CAST(NULL AS STRUCT(\"column\" VARCHAR, value VARCHAR, reason VARCHAR)[])"
-    final += [f"_x AS {ident(EXTRAS_COLUMN)}", "_r", f"{err} AS _err"]
-    return (
-        f"SELECT {', '.join(final)} FROM (SELECT *, {', '.join(typed)} FROM "
-        f"(SELECT {', '.join(clean)} FROM {source}))"
-    )
 
 
 def _check_required(table: Table, cols: dict[str, str], source_file: str) -> None:
@@ -154,10 +103,11 @@ def load_relation(
         # that a first import can become the target table by a rename instead of a second copy;
         # one left behind by a killed process is dropped by the next import.
         try:
-            con.execute(f"CREATE TABLE {stage} AS {_stage_sql(table, cols, settings, source)}")
+            con.execute(f"CREATE TABLE {stage} AS {stage_sql(table, cols, settings, source)}")
         except duckdb.Error as exc:
             raise IngestError(f"{source_file} cannot be read: {_first_line(exc)}") from exc
         con.begin()
+        log.debug("%s: transaction open, writing %s", source_file, table.name)
         try:
             result = _load(con, table, cols, stage, source_file, rejects, reader_rejects_sql)
             con.commit()
@@ -320,8 +270,10 @@ def _needs_line_no(con: duckdb.DuckDBPyConnection, stage: str, cols: dict[str, s
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    # fetchall, not fetchone: DuckDB 2 keeps a result that was not read to its end open and
+    # refuses the connection's next statement.
+    rows = con.execute(sql).fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
 def load_table(

@@ -145,4 +145,5 @@ def closest_table(headers: Sequence[str]) -> tuple[Table, list[str]]:
     return best[1], best[2]
 
 
-TEMPLATE = register_profile(TemplateProfile())
+TEMPLATE = TemplateProfile()
+register_profile(TEMPLATE)

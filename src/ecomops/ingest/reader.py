@@ -29,6 +29,14 @@ from ecomops.ingest.sqltext import ident, lit
 log = logging.getLogger(__name__)
 
 FileKind = Literal["csv", "excel", "parquet"]
+
+
+class EmptyFileError(IngestError):
+    """The file has no bytes, or no header row (reported as "empty", not as unreadable)."""
+
+    code = "empty_file"
+
+
 SUFFIXES: dict[str, FileKind] = {
     ".csv": "csv", ".tsv": "csv", ".txt": "csv",
     ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel",
@@ -71,7 +79,7 @@ def read_headers(path: Path) -> list[str]:
     if kind is None:
         raise IngestError(f"{path.name}: unsupported file type {path.suffix or '(none)'}")
     if path.stat().st_size == 0:
-        raise IngestError(f"{path.name} is empty")
+        raise EmptyFileError(f"{path.name} is empty")
     if kind == "excel":
         rows = _excel_rows(path, nrows=1)
         return [_cell_text(v) or "" for v in rows[0]] if rows else []
@@ -80,6 +88,8 @@ def read_headers(path: Path) -> list[str]:
 
         return list(pq.read_schema(path).names)
     text = _head_text(path, detect_encoding(path))
+    if not text.strip():
+        raise EmptyFileError(f"{path.name} is empty")
     line = _first_line(text)
     return next(csv.reader([line], delimiter=sniff_delimiter(line)), [])
 
@@ -122,7 +132,7 @@ def excel_to_arrow(path: Path) -> pa.Table:
     """
     rows = _excel_rows(path)
     if not rows:
-        raise IngestError(f"{path.name} is empty")
+        raise EmptyFileError(f"{path.name} is empty")
     headers = _unique([_cell_text(v) or f"column{i}" for i, v in enumerate(rows[0])])
     width = len(headers)
     body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
@@ -164,12 +174,13 @@ def _csv_sql(path: Path, delimiter: str, rejects: str) -> str:
 
 
 def _reader_rejects_sql(rejects: str) -> str:
-    # ``line`` counts the header as line 1, so data row = line - 1 (exact unless quoted cells
-    # span several lines).
+    # ``line`` counts records with the header as 1 (a quoted cell spanning lines stays one
+    # record), so data row = line - 1. DuckDB logs one error per surplus field of a line: keep
+    # the first of each line, so that the line counts (and shifts later row numbers) once.
     return (
-        f"SELECT CAST(line - 1 AS BIGINT) AS row, column_name AS \"column\", csv_line AS value, "
-        f"'the line could not be read: ' || lower(CAST(error_type AS VARCHAR)) || ' ('"
-        f" || error_message || ')' AS reason FROM {ident(rejects)}"
+        f"SELECT DISTINCT ON (line) CAST(line - 1 AS BIGINT) AS row, column_name AS \"column\", "
+        f"csv_line AS value, 'the line could not be read: ' || lower(CAST(error_type AS VARCHAR)) "
+        f"|| ' (' || error_message || ')' AS reason FROM {ident(rejects)} ORDER BY line, column_idx"
     )
 
 
@@ -182,7 +193,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, tmp_dir: Path) -> It
     if not path.is_file():
         raise IngestError(f"{path} does not exist")
     if path.stat().st_size == 0:
-        raise IngestError(f"{path.name} is empty")
+        raise EmptyFileError(f"{path.name} is empty")
     tag = uuid.uuid4().hex[:10]
     cleanup: list[Path] = []
     views: list[str] = []
@@ -220,7 +231,7 @@ def _open_csv(
         transcode_to_utf8(path, encoding, csv_path)
     head = _head_text(csv_path, UTF8)
     if not head.strip():
-        raise IngestError(f"{path.name} is empty")
+        raise EmptyFileError(f"{path.name} is empty")
     delimiter = sniff_delimiter(_first_line(head))
     rejects = f"_csvrej_{tag}"
     sql = _csv_sql(csv_path, delimiter, rejects)

@@ -14,10 +14,15 @@ from ecomops.ingest.vocab import accepted
 from ecomops.store.schema import Column
 
 TRIM_CHARS = " \t\r\n\u3000\u00a0"
-EDGE_SPACE = r"^[\s\x{3000}\x{a0}]|[\s\x{3000}\x{a0}]$"
+EDGE_CODES = ", ".join(str(ord(c)) for c in TRIM_CHARS)
 FULL_WIDTH = ("０１２３４５６７８９．，－＋", "0123456789.,-+")
-MONEY_NOISE = r"(?i)rs\.?|rmb|cny|usd|eur|gbp|inr|元|[¥￥$€£₹,\s\x{3000}\x{a0}]"
-DATE_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%d/%m/%Y")
+SPACE_NOISE = r"[\s\x{3000}\x{a0}]"
+MONEY_NOISE = r"(?i)rs\.?|rmb|cny|usd|eur|gbp|inr|元|[¥￥$€£₹\s\x{3000}\x{a0}]"
+NUMBER_NOISE = MONEY_NOISE[:-1] + "%]"
+GROUPED = r"[+-]?\d{1,3}(,\d{2})*(,\d{3})+(\.\d*)?"
+"""Thousands separators: ``1,299.00``, and Indian grouping ``1,00,000``. A comma anywhere else
+(``3,50`` written with a decimal comma) makes the value invalid instead of silently 350."""
+DATE_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 DATETIME_FORMATS = (
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M",
     "%Y%m%d %H:%M:%S", "%Y%m%d%H%M%S", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M",
@@ -51,23 +56,27 @@ class ColumnSQL:
     """a VARCHAR reason over ``v`` and ``t`` (holding ``typed``), NULL when valid"""
 
 
+def _slow_number(v: str, noise: str) -> str:
+    """A number from text with full-width digits, currency words/symbols and grouping commas."""
+    bare = (f"regexp_replace(translate({v}, {lit(FULL_WIDTH[0])}, {lit(FULL_WIDTH[1])}), "
+            f"{lit(noise)}, '', 'g')")
+    # The cleaned text is bound once through a one-element list and a lambda: written out three
+    # times, DuckDB's common-subexpression pass would hoist it out of the COALESCE and run the
+    # regular expression on every row instead of only the rows whose plain TRY_CAST failed.
+    return (
+        f"list_transform([{bare}], lambda b: CASE WHEN NOT contains(b, ',') OR "
+        f"regexp_full_match(b, {lit(GROUPED)}) THEN TRY_CAST(replace(b, ',', '') AS DOUBLE) END)[1]"
+    )
+
+
 def _typed_text(col: Column, v: str, tz: str) -> str:
     t = col.type
-    if t in ("money", "number"):
-        noise = MONEY_NOISE[:-1] + "%]" if t == "number" else MONEY_NOISE
-        slow = (
-            f"TRY_CAST(regexp_replace(translate({v}, {lit(FULL_WIDTH[0])}, {lit(FULL_WIDTH[1])}), "
-            f"{lit(noise)}, '', 'g') AS DOUBLE)"
-        )
-        d = f"COALESCE(TRY_CAST({v} AS DOUBLE), {slow})"
+    if t in ("money", "number", "integer"):
+        noise = {"money": MONEY_NOISE, "number": NUMBER_NOISE, "integer": SPACE_NOISE}[t]
+        d = f"COALESCE(TRY_CAST({v} AS DOUBLE), {_slow_number(v, noise)})"
+        if t == "integer":
+            return f"CASE WHEN {d} = trunc({d}) AND abs({d}) < 9e15 THEN CAST({d} AS BIGINT) END"
         return f"CASE WHEN isfinite({d}) THEN {d} END"
-    if t == "integer":
-        slow = (
-            f"TRY_CAST(regexp_replace(translate({v}, {lit(FULL_WIDTH[0])}, {lit(FULL_WIDTH[1])}), "
-            f"'[,\\s\\x{{3000}}\\x{{a0}}]', '', 'g') AS DOUBLE)"
-        )
-        d = f"COALESCE(TRY_CAST({v} AS DOUBLE), {slow})"
-        return f"CASE WHEN {d} = trunc({d}) AND abs({d}) < 9e15 THEN CAST({d} AS BIGINT) END"
     if t == "date":
         return (
             f"COALESCE(TRY_CAST({v} AS DATE), "
@@ -125,10 +134,11 @@ def column_sql(
     else:
         text = src if source_type.upper() == "VARCHAR" else f"CAST({src} AS VARCHAR)"
         if col.type in ("text", "list"):
-            # Trimming costs more than the rest of the stage: only values with an edge space.
+            # Trimming every value costs more than the rest of the stage: only values with a
+            # space at an edge, found by code point (3x faster here than a regular expression).
             trimmed = f"NULLIF(trim({text}, {lit(TRIM_CHARS)}), '')"
-            clean = (f"CASE WHEN regexp_matches({text}, {lit(EDGE_SPACE)}) THEN {trimmed} "
-                     f"ELSE NULLIF({text}, '') END")
+            edge = f"ord({text}) IN ({EDGE_CODES}) OR ord(right({text}, 1)) IN ({EDGE_CODES})"
+            clean = f"CASE WHEN {edge} THEN {trimmed} ELSE NULLIF({text}, '') END"
         else:
             # TRY_CAST skips surrounding spaces itself; the slow paths trim what is left.
             clean = f"NULLIF({text}, '')"

@@ -9,10 +9,8 @@ be imported is reported and the others go on (a bad file never stops the folder)
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +29,14 @@ from ecomops.ingest.profile import (
     profiles,
     template_select,
 )
-from ecomops.ingest.reader import file_kind, open_source, read_headers
+from ecomops.ingest.progress import Progress
+from ecomops.ingest.reader import EmptyFileError, file_kind, open_source, read_headers
 from ecomops.ingest.rejects import RejectSink
-from ecomops.ingest.report import FileResult, ImportReport
+from ecomops.ingest.report import FileResult, FileStatus, ImportReport
 from ecomops.store.schema import TABLES
 from ecomops.workspace import Workspace
 
 log = logging.getLogger(__name__)
-
-PROGRESS_MIN_BYTES = 4 << 20
-"""Files from this size on get a progress bar (when progress is asked for)."""
-
 
 def import_folder(
     ws: Workspace, folder: Path, *, progress: bool = False, user: str | None = None
@@ -84,7 +79,7 @@ def import_files(
                 continue
             chosen[picked.name] = picked
             claims.setdefault(picked.name, []).append(path)
-        bars = _Progress(con) if progress else None
+        bars = Progress(con) if progress else None
         with bars or nullcontext():
             for name, claimed in claims.items():
                 profile = chosen[name]
@@ -111,8 +106,7 @@ def _pick_profile(path: Path) -> SourceProfile | FileResult:
     try:
         headers = read_headers(path)
     except EcomopsError as exc:
-        status = "empty" if str(exc).endswith("is empty") else "unreadable"
-        return FileResult(path.name, status, messages=(str(exc),))
+        return FileResult(path.name, _failed(exc), messages=(str(exc),))
     except Exception as exc:  # a damaged file must not stop the folder
         log.debug("reading headers of %s", path, exc_info=True)
         return FileResult(path.name, "unreadable", messages=(f"{path.name} cannot be read: {exc}",))
@@ -150,7 +144,7 @@ def _unrecognised(path: Path, headers: list[str]) -> str:
 
 def _import_template(
     ws: Workspace, con: duckdb.DuckDBPyConnection, path: Path, rejects: RejectSink,
-    bars: _Progress | None,
+    bars: Progress | None,
 ) -> FileResult:
     started = time.perf_counter()
     name = path.name
@@ -169,17 +163,20 @@ def _import_template(
                     settings=ws.settings, rejects=rejects, reader_rejects_sql=src.reader_rejects_sql,
                 )
     except EcomopsError as exc:
-        status = "empty" if str(exc).endswith("is empty") else "unreadable"
-        return FileResult(name, status, TEMPLATE.name, messages=(str(exc),),
+        return FileResult(name, _failed(exc), TEMPLATE.name, messages=(str(exc),),
                           seconds=time.perf_counter() - started)
     messages = list(result.messages)
     if hm.extras:
         messages.insert(0, f"kept {len(hm.extras)} other column(s) in extras: {', '.join(hm.extras)}")
-    status = "imported" if result.read else "empty"
+    status: FileStatus = "imported" if result.read else "empty"
     if not result.read:
         messages.append(f"{name} has a header but no data rows")
     return FileResult(name, status, TEMPLATE.name, (result,), tuple(messages),
                       time.perf_counter() - started)
+
+
+def _failed(exc: EcomopsError) -> FileStatus:
+    return "empty" if isinstance(exc, EmptyFileError) else "unreadable"
 
 
 def _missing_message(path: Path, hm: Any) -> str:
@@ -199,7 +196,7 @@ def _missing_message(path: Path, hm: Any) -> str:
 
 def _import_profile(
     ws: Workspace, con: duckdb.DuckDBPyConnection, profile: SourceProfile, paths: list[Path],
-    rejects: RejectSink, bars: _Progress | None,
+    rejects: RejectSink, bars: Progress | None,
 ) -> list[FileResult]:
     started = time.perf_counter()
     names = [p.name for p in paths]
@@ -209,6 +206,8 @@ def _import_profile(
         for table_name, data in profile.convert(list(paths), ws.settings):
             meta = data.schema.metadata or {}
             label = meta.get(b"source_file", b"").decode() or ", ".join(names)
+            if meta.get(b"note"):  # a profile's sentence for the report (e.g. rows not needed)
+                errors.setdefault(label, []).append(meta[b"note"].decode())
             try:
                 with bars.track(label) if bars else nullcontext():
                     res = load_table(con, TABLES[table_name], data, source_file=label,
@@ -227,7 +226,7 @@ def _import_profile(
     for label in dict.fromkeys([*per_file, *errors]):
         tables = tuple(per_file.get(label, ()))
         msgs = tuple(m for t in tables for m in t.messages) + tuple(errors.get(label, ()))
-        status = "imported" if tables else "refused"
+        status: FileStatus = "imported" if tables else "refused"
         out.append(FileResult(label, status, profile.name, tables, msgs, seconds))
     claimed = set(per_file) | set(errors)
     for n in names:
@@ -258,52 +257,3 @@ def _finish_run(ws: Workspace, run_id: int, report: ImportReport) -> None:
         run.summary = report.to_dict()
         run.rejects_path = str(report.rejects_path) if report.rejects_path else None
         session.commit()
-
-
-class _Progress:
-    """Rich progress bars on standard error, fed by DuckDB's progress of the running query."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.con = con
-        self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(), console=Console(stderr=True), transient=False,
-        )
-
-    def __enter__(self) -> _Progress:
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-    @contextmanager
-    def track(self, label: str, path: Path | None = None) -> Iterator[None]:
-        if path is not None and path.stat().st_size < PROGRESS_MIN_BYTES:
-            yield
-            return
-        task = self.progress.add_task(label, total=100)
-        stop = threading.Event()
-
-        def poll() -> None:
-            seen = 0.0
-            while not stop.wait(0.2):
-                try:
-                    pct = float(self.con.query_progress())
-                except duckdb.Error:
-                    continue
-                # Several queries run per file: keep the bar from going backwards.
-                seen = max(seen, min(pct, 99.0))
-                self.progress.update(task, completed=seen)
-
-        thread = threading.Thread(target=poll, daemon=True)
-        thread.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            thread.join()
-            self.progress.update(task, completed=100)
