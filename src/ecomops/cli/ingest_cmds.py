@@ -22,6 +22,12 @@ def import_(
     ] = Format.table,
     user: Annotated[str | None, typer.Option(help="Who imports (recorded with the run).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option(help="Read every file with this profile (template, shopify_orders, shopify_products, "
+                          "amazon_ads, olist, online_retail, cdnow, taobao) instead of recognising "
+                          "each file by its name and headers."),
+    ] = None,
 ) -> None:
     """Import every recognised file of FOLDER (CSV/TSV/TXT, Excel, Parquet) into the workspace.
 
@@ -36,7 +42,9 @@ def import_(
 
     ws = state(ctx).workspace()
     try:
-        report = import_folder(ws, folder, progress=not quiet and fmt is not Format.json, user=user)
+        report = import_folder(
+            ws, folder, progress=not quiet and fmt is not Format.json, user=user, profile=profile
+        )
     finally:
         ws.close()
     if fmt is Format.json:

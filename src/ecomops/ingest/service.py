@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from ecomops.errors import EcomopsError, IngestError
+from ecomops.errors import EcomopsError, IngestError, InputError
 from ecomops.ingest.headers import map_headers
 from ecomops.ingest.loader import TableResult, load_relation, load_table
 from ecomops.ingest.profile import (
@@ -39,9 +39,18 @@ from ecomops.workspace import Workspace
 log = logging.getLogger(__name__)
 
 def import_folder(
-    ws: Workspace, folder: Path, *, progress: bool = False, user: str | None = None
+    ws: Workspace,
+    folder: Path,
+    *,
+    progress: bool = False,
+    user: str | None = None,
+    profile: str | None = None,
 ) -> ImportReport:
-    """Import every recognised file of ``folder`` (or the single file ``folder``) into ``ws``."""
+    """Import every recognised file of ``folder`` (or the single file ``folder``) into ``ws``.
+
+    ``profile`` names the profile to read every file with (``template``, ``shopify`` ...) instead
+    of recognising each file by its name and headers.
+    """
     folder = Path(folder)
     if folder.is_file():
         paths = [folder]
@@ -49,7 +58,7 @@ def import_folder(
         paths = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
     else:
         raise IngestError(f"{folder} does not exist")
-    return import_files(ws, paths, progress=progress, user=user, source=str(folder))
+    return import_files(ws, paths, progress=progress, user=user, source=str(folder), profile=profile)
 
 
 def import_files(
@@ -59,8 +68,10 @@ def import_files(
     progress: bool = False,
     user: str | None = None,
     source: str | None = None,
+    profile: str | None = None,
 ) -> ImportReport:
     """Import ``paths`` into ``ws`` (the console's upload calls this with the uploaded files)."""
+    forced = _named_profile(profile) if profile else None
     started = time.perf_counter()
     source = source or ", ".join(p.name for p in paths)
     run_id = _start_run(ws, source, user)
@@ -73,7 +84,7 @@ def import_files(
     chosen: dict[str, SourceProfile] = {}
     with rejects:
         for path in paths:
-            picked = _pick_profile(path)
+            picked = _pick_profile(path, forced)
             if isinstance(picked, FileResult):
                 results.append(picked)
                 continue
@@ -98,11 +109,23 @@ def import_files(
     return report
 
 
-def _pick_profile(path: Path) -> SourceProfile | FileResult:
-    """The best-matching profile of ``path``, or the FileResult saying why there is none."""
+def _named_profile(name: str) -> SourceProfile:
+    by_name = {p.name: p for p in profiles()}
+    if name not in by_name:
+        raise InputError(
+            f"there is no import profile called {name!r}",
+            hint="profiles: " + ", ".join(sorted(by_name)),
+        )
+    return by_name[name]
+
+
+def _pick_profile(path: Path, forced: SourceProfile | None = None) -> SourceProfile | FileResult:
+    """The best-matching profile of ``path`` (or ``forced``), or the FileResult saying why not."""
     if file_kind(path) is None:
         return FileResult(path.name, "skipped", messages=(
             f"{path.name} was skipped: only .csv, .tsv, .txt, .xlsx and .parquet files are imported",))
+    if forced is not None:
+        return forced
     try:
         headers = read_headers(path)
     except EcomopsError as exc:

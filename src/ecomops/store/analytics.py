@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import ibis
-from ibis.backends.duckdb import Backend as IbisDuckDB
 
 from ecomops.errors import WorkspaceError
 from ecomops.store.schema import EXTRAS_COLUMN, TABLES, Table
+
+if TYPE_CHECKING:
+    from ibis.backends.duckdb import Backend as IbisDuckDB
 
 log = logging.getLogger(__name__)
 
@@ -70,4 +72,6 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
 
 def ibis_backend(con: duckdb.DuckDBPyConnection) -> IbisDuckDB:
     """An Ibis backend over an open DuckDB connection (metrics are Ibis expressions)."""
+    import ibis  # ~1.5 s to import: only the commands that query through Ibis pay for it
+
     return ibis.duckdb.from_connection(con)
