@@ -70,7 +70,7 @@ def explain(
             "dimension": d["dimension"],
             "explanatory_power": d["explanatory_power"],
             "surprise": d["surprise"],
-            "values": ", ".join(f"{v['value']} ({v['share']:+.0%})" for v in d["values"]),
+            "values": ", ".join(f"{v['value']} ({v['share']:.0%} of change)" for v in d["values"]),
         }
         for d in data["dimensions"]
     ]

@@ -17,9 +17,27 @@ from ecomops.localize.search import Pick, scan
 from ecomops.localize.summary import summarize
 
 DEFAULT_MAX_DEPTH = 3
+MAX_REFITS = 2
+MIN_FIT_LEAVES = 10
 
 
-def _baseline(leaves: Leaves) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _prior_rate(leaves: Leaves, total_rate: float) -> np.ndarray:
+    """Per leaf: the total expected rate times each dimension value's expected rate relative to it."""
+    assert leaves.expected_denominator is not None
+    if total_rate <= 0:
+        return np.full(leaves.n, 1.0)
+    exp_num, exp_den = leaves.expected, np.maximum(leaves.expected_denominator, 0)
+    log_prior = np.full(leaves.n, math.log(total_rate))
+    for codes, labels in zip(leaves.codes, leaves.labels, strict=True):
+        num = np.bincount(codes, weights=exp_num, minlength=len(labels))
+        vol = np.bincount(codes, weights=exp_den, minlength=len(labels))
+        # each value's rate itself shrunk by one event towards the total
+        value_rate = (num + 1.0) / (vol + 1.0 / total_rate)
+        log_prior += np.log(np.maximum(value_rate, 1e-12) / total_rate)[codes]
+    return np.clip(np.exp(log_prior), total_rate / 100, total_rate * 100)
+
+
+def _baseline(leaves: Leaves, exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Observed value, baseline and noise variance per leaf for the scan."""
     v = leaves.value
     if not leaves.is_ratio:
@@ -27,20 +45,26 @@ def _baseline(leaves: Leaves) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # The noise scale comes from the expected value only: scaling it with the observed one
         # would weigh drops more than rises and bias every sum over many leaves.
         scale = np.abs(f)
-        var = fit_variance(v - f, scale, scale)
+        var = fit_variance(v - f, scale, scale, exclude=exclude)
         return v, f, var
-    assert leaves.denominator is not None and leaves.expected_denominator is not None
+    assert leaves.denominator is not None
+    assert leaves.expected_denominator is not None
     den, exp_num, exp_den = leaves.denominator, leaves.expected, leaves.expected_denominator
     total_rate = exp_num.sum() / exp_den.sum() if exp_den.sum() > 0 else 0.0
     binomial = bool(np.all(v <= den + 1e-9) and np.all(exp_num <= exp_den + 1e-9) and total_rate <= 1)
-    # Expected rate per leaf, shrunk towards the total rate by a pseudo-volume worth about one
-    # event, so a tiny leaf with no expected events still has a usable rate.
-    prior = 1.0 / total_rate if total_rate > 0 else 1.0
-    prior = min(prior, 1e6)
-    rate = (exp_num + total_rate * prior) / (np.maximum(exp_den, 0) + prior)
+    # Expected rate per leaf, shrunk by a pseudo-volume worth about one event towards a prior
+    # rate, so a tiny leaf with no expected events still has a usable rate. The prior is the
+    # independence model of the dimensions' own rates: shrinking towards the overall rate
+    # instead would bias every low- or high-converting value's many small leaves together,
+    # and that bias would then look like a change of the value.
+    prior_rate = _prior_rate(leaves, total_rate)
+    if binomial:
+        prior_rate = np.minimum(prior_rate, 0.99)
+    pseudo = np.minimum(1.0 / np.maximum(prior_rate, 1e-12), 1e6)
+    rate = (exp_num + prior_rate * pseudo) / (np.maximum(exp_den, 0) + pseudo)
     f = np.maximum(den, 0) * rate  # expected events at the observed volume
     x1 = f * (1 - np.clip(rate, 0, 1)) if binomial else f
-    var = fit_variance(v - f, x1, f, c1_min=1.0, active=den > 0)
+    var = fit_variance(v - f, x1, f, c1_min=1.0, active=den > 0, exclude=exclude)
     return v, f, var
 
 
@@ -59,7 +83,8 @@ def _root_cause(
     confidence = 1 - math.exp(-max(pick.llr - pick.threshold, 0.0) / max(pick.threshold, 1.0))
     score = fit * confidence
     if leaves.is_ratio:
-        assert leaves.denominator is not None and leaves.expected_denominator is not None
+        assert leaves.denominator is not None
+        assert leaves.expected_denominator is not None
         den = float(leaves.denominator[inside].sum())
         exp_den = float(leaves.expected_denominator[inside].sum())
         rate_obs = obs / den if den else 0.0
@@ -100,7 +125,8 @@ def explain(
     table = prepare(leaves, dims, value, expected, denominator, expected_denominator)
     dimensions = summarize(table)
     if table.is_ratio:
-        assert table.denominator is not None and table.expected_denominator is not None
+        assert table.denominator is not None
+        assert table.expected_denominator is not None
         total_den = float(table.denominator.sum())
         obs_total = float(table.value.sum()) / total_den if total_den else 0.0
         exp_den = float(table.expected_denominator.sum())
@@ -110,9 +136,28 @@ def explain(
         obs_total, exp_total = float(table.value.sum()), float(table.expected.sum())
     root_causes: list[RootCause] = []
     if table.n:
-        v, f, var = _baseline(table)
         lattice = Lattice(table.codes, table.cards, max_depth)
-        picks = scan(lattice, v, f, var, max_elements=max_elements, min_change=min_change, alpha=alpha)
+        # The noise is what the explanation leaves unexplained: learn it, scan, learn it again
+        # without the leaves of the elements found, until the elements no longer change. A large
+        # anomaly (a third of the leaves) otherwise passes for noise and hides itself. Never
+        # learn from fewer than half of the leaves: that would call the quiet half "normal".
+        explained: np.ndarray | None = None
+        fitted: int | None = None
+        seen: list[list[tuple[tuple[int, ...], int]]] = []
+        for _ in range(MAX_REFITS + 1):
+            v, f, var = _baseline(table, explained)
+            picks = scan(lattice, v, f, var, max_elements=max_elements, min_change=min_change,
+                         alpha=alpha, fitted=fitted)
+            key = [(p.cuboid, p.element) for p in picks]
+            if not picks or key in seen:
+                break
+            seen.append(key)
+            covered = np.logical_or.reduce([lattice.members(p.cuboid, p.element) for p in picks])
+            usable = var > 0
+            rest = int((usable & ~covered).sum())
+            if rest < max(MIN_FIT_LEAVES, usable.sum() / 2):
+                break
+            explained, fitted = covered, rest
         found = [_root_cause(table, lattice, p, obs_total - exp_total, total_den) for p in picks]
         denom = max(abs(obs_total - exp_total), sum(abs(m) for _, m in found))
         root_causes = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,8 +63,45 @@ def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
             )
         col = converted
     arr = col.to_numpy(dtype="float64", na_value=np.nan)
-    arr = np.where(np.isfinite(arr), arr, 0.0)
-    return arr
+    return np.where(np.isfinite(arr), arr, 0.0)
+
+
+def _dimension_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes into the sorted text labels of a dimension column; missing values become MISSING."""
+    raw_codes, uniques = pd.factorize(column, sort=False)
+    text = pd.Series(uniques).astype("string").fillna(MISSING).astype(object).to_numpy()
+    if (raw_codes < 0).any():
+        text = np.append(text, MISSING)
+        raw_codes = np.where(raw_codes < 0, len(text) - 1, raw_codes)
+    # Two raw values can print alike (1 and "1"): they are one label.
+    label_codes, labels = pd.factorize(text, sort=True)
+    return label_codes[raw_codes].astype(np.int64), np.asarray(labels, dtype=object)
+
+
+def _canonical(
+    codes: list[np.ndarray], cards: tuple[int, ...], measures: list[np.ndarray]
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Sum rows with the same dimension values and sort the rows by their codes.
+
+    The sort makes everything downstream independent of the input row order.
+    """
+    n = len(codes[0])
+    if math.prod(cards) < 2**62:
+        key = np.zeros(n, dtype=np.int64)
+        for c, k in zip(codes, cards, strict=True):
+            key = key * k + c
+        uniq, inverse = np.unique(key, return_inverse=True)
+    else:
+        frame = pd.DataFrame({str(i): c for i, c in enumerate(codes)})
+        group, _ = pd.factorize(pd.MultiIndex.from_frame(frame), sort=True)
+        uniq, inverse = np.unique(group, return_inverse=True)
+    if len(uniq) == n:
+        order = np.argsort(inverse, kind="stable")
+        return [c[order] for c in codes], [m[order] for m in measures]
+    first = np.zeros(len(uniq), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(n)[::-1]
+    summed = [np.bincount(inverse, weights=m, minlength=len(uniq)) for m in measures]
+    return [c[first] for c in codes], summed
 
 
 def prepare(
@@ -102,24 +140,15 @@ def prepare(
     if overlap:
         raise LocalizeInputError(f"Column '{sorted(overlap)[0]}' cannot be both a dimension and a measure.")
 
-    data = {f"_m{i}": _numeric(frame, c) for i, c in enumerate(measures) if c is not None}
-    keys = []
-    for d in dims:
-        col = frame[d]
-        text = col.astype("string").fillna(MISSING).astype(object).to_numpy()
-        keys.append(text)
-    table = pd.DataFrame({f"_d{i}": k for i, k in enumerate(keys)} | data)
-    key_cols = [f"_d{i}" for i in range(len(dims))]
-    if table.duplicated(subset=key_cols).any():
-        table = table.groupby(key_cols, sort=False, as_index=False).sum()
-
+    measure_arrays = [_numeric(frame, c) for c in measures if c is not None]
     labels: list[np.ndarray] = []
     codes: list[np.ndarray] = []
-    for kc in key_cols:
-        code, uniq = pd.factorize(table[kc], sort=True)
-        labels.append(np.asarray(uniq, dtype=object))
-        codes.append(code.astype(np.int64))
-    arrays = [table[f"_m{i}"].to_numpy(dtype="float64") for i in range(len(data))]
+    for d in dims:
+        code, lab = _dimension_codes(frame[d])
+        codes.append(code)
+        labels.append(lab)
+    codes, measure_arrays = _canonical(codes, tuple(len(lab) for lab in labels), measure_arrays)
+    arrays = measure_arrays
     return Leaves(
         dims=tuple(dims),
         labels=tuple(labels),

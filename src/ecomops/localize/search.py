@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import chi2
+from scipy.stats import f as f_dist
 
 from ecomops.localize.lattice import Cuboid, Lattice
 
@@ -42,15 +42,25 @@ def _llr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.where(b > 0, a * a / (2 * b), 0.0)
 
 
-def thresholds(lattice: Lattice, active: np.ndarray, alpha: float) -> dict[int, float]:
-    """LLR a depth's best element must beat under no change: Bonferroni over that depth's elements."""
+def thresholds(
+    lattice: Lattice, present: dict[Cuboid, np.ndarray], alpha: float, fitted: int | None = None
+) -> dict[int, float]:
+    """LLR a depth's best element must beat under no change: Bonferroni over that depth's elements.
+
+    ``present[c]`` counts the active leaves of each element of cuboid ``c``. The noise level was
+    estimated from ``fitted`` leaves (default: all active ones), so the statistic is a squared
+    t, not a squared z: F(1, m) quantiles with m = fitted - 2 coefficients (chi-square(1) for
+    large tables; far stricter for a table of a dozen leaves, whose noise level is barely known).
+    """
+    if fitted is None:
+        fitted = int(present[lattice.base[0]].sum()) if lattice.base else 0
+    m = max(fitted - 2.0, 1.0)
     counts: dict[int, int] = {}
     for c in lattice.candidates:
-        present = np.bincount(lattice.ids[c][active], minlength=lattice.sizes[c]) > 0
-        counts[len(c)] = counts.get(len(c), 0) + int(present.sum())
+        counts[len(c)] = counts.get(len(c), 0) + int((present[c] > 0).sum())
     depths = max(1, len(counts))
     return {
-        d: 0.5 * float(chi2.isf(alpha / (depths * max(k, 1)), df=1)) for d, k in counts.items()
+        d: 0.5 * float(f_dist.isf(alpha / (depths * max(k, 1)), 1, m)) for d, k in counts.items()
     }
 
 
@@ -63,16 +73,23 @@ def scan(
     max_elements: int,
     min_change: float,
     alpha: float,
+    fitted: int | None = None,
 ) -> list[Pick]:
-    """The root-cause elements, in the order they were found (strongest first)."""
+    """The root-cause elements, in the order they were found (strongest first).
+
+    ``fitted`` is the number of leaves the noise variance was learnt from (default: all).
+    """
     active = var > 0
     inv = np.where(active, 1.0 / np.where(active, var, 1.0), 0.0)
-    limits = thresholds(lattice, active, alpha)
+    a = (v - f) * f * inv
+    b = f * f * inv
+    sum_a, sum_b = lattice.aggregate_all(a), lattice.aggregate_all(b)
+    present = lattice.aggregate_all(active.astype(np.float64))
+    sums = {c: (sum_a[c], sum_b[c]) for c in lattice.cuboids}
+    limits = thresholds(lattice, present, alpha, fitted)
+    tiny = 1e-12 * float(b.sum())  # what is left of a sum after subtracting all its terms
     picks: list[Pick] = []
     for _ in range(max_elements):
-        a = (v - f) * f * inv
-        b = f * f * inv
-        sums = {c: (lattice.aggregate(c, a), lattice.aggregate(c, b)) for c in lattice.cuboids}
         llrs = {c: _llr(*sums[c]) for c in lattice.cuboids}
         best: tuple[float, float, int, Pick] | None = None
         for rank, c in enumerate(lattice.candidates):
@@ -103,5 +120,19 @@ def scan(
         log.debug("picked %s", pick)
         # The element's leaves are explained: they take no further part (no nested or
         # overlapping re-use of the same evidence, as in Squeeze / RiskLoc).
-        inv[lattice.members(pick.cuboid, pick.element)] = 0.0
+        # Only the sums of the elements that share leaves with it change: subtract those leaves
+        # (work proportional to the element's size, not to the table); elements left with no
+        # active leaf are set to exactly zero despite rounding.
+        gone = np.flatnonzero(lattice.members(pick.cuboid, pick.element) & active)
+        active[gone] = False
+        less_a, less_b = lattice.aggregate_all(a[gone], gone), lattice.aggregate_all(b[gone], gone)
+        less_n = lattice.aggregate_all(np.ones(len(gone)), gone)
+        for c in lattice.cuboids:
+            big_a, big_b = sums[c]
+            big_a -= less_a[c]
+            big_b -= less_b[c]
+            present[c] -= less_n[c]
+            empty = (present[c] < 0.5) | (big_b <= tiny)
+            big_a[empty] = 0.0
+            big_b[empty] = 0.0
     return picks

@@ -38,12 +38,13 @@ def summarize(
 ) -> list[DimensionSummary]:
     """The per-dimension summary of the change, most surprising dimension first."""
     out: list[tuple[tuple[int, float, float, str], DimensionSummary]] = []
-    for d, (name, codes, labels) in enumerate(zip(leaves.dims, leaves.codes, leaves.labels, strict=True)):
+    for _d, (name, codes, labels) in enumerate(zip(leaves.dims, leaves.codes, leaves.labels, strict=True)):
         k = len(labels)
         obs = np.bincount(codes, weights=leaves.value, minlength=k)
         exp = np.bincount(codes, weights=leaves.expected, minlength=k)
         if leaves.is_ratio:
-            assert leaves.denominator is not None and leaves.expected_denominator is not None
+            assert leaves.denominator is not None
+            assert leaves.expected_denominator is not None
             obs2 = np.bincount(codes, weights=leaves.denominator, minlength=k)
             exp2 = np.bincount(codes, weights=leaves.expected_denominator, minlength=k)
             f1, f2, a1, a2 = exp.sum(), exp2.sum(), obs.sum(), obs2.sum()
