@@ -17,6 +17,19 @@ quiet dates) beside them; ``ground_truth(out_dir)`` reads the incidents back.
 - ``service``    ``generate``: runs the steps and writes the files
 
 Pure numpy/pandas, seeded ``numpy.random.Generator``; only ``service`` writes files.
+
+Conventions of the files: Chinese product titles (Tmall/JD/Douyin style) with the English title in
+``attributes`` as ``title_en:...``; one store currency (CNY), Shopify being a smaller cross-border
+channel; ``traffic.buyers`` counts the paid order lines of each day x channel x source x SKU, so
+GMV = visitors x conversion x AOV holds cell by cell; ``ads.orders`` / ``ads.sales`` are the
+``ads``-source orders, attributed to ad rows in proportion to clicks.
+
+``ground_truth.json``: ``seed``, ``scale``, ``end``; ``incidents`` (``id``, ``kind``, ``start`` and
+``end`` dates included, ``module``, ``process_step``, ``metric_family``, ``metrics``, ``segment``
+with DATA.md dimension names, ``alt_segments`` also accepted as right, ``direction``,
+``description``, ``detail`` with ``onset`` when the cause began before the data shows it);
+``quiet_dates`` (no incident within two days: false alarms are measured there);
+``metric_families`` (the metric names that count for each family).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ TARGETS_ZH = ("智能定向", "店铺老客", "相似商品人群", "行业高�
 TARGETS_EN = ("Advantage+ audience", "Lookalike 1% purchasers", "Interest: home & living",
               "Interest: fashion", "Website visitors 30d", "Cart abandoners 14d")
 MODS_ZH = ("", "2026新款", "推荐", "平价", "高级感", "旗舰店", "正品", "学生")
-MODS_EN = ("", "best", "cheap", "for women", "2026", "sale", "online")
+MODS_EN = ("", "best", "cheap", "review", "2026", "sale", "online")
 
 
 @dataclass
@@ -49,7 +49,7 @@ class AdRows:
 def structure(catalog: pd.DataFrame, listed: np.ndarray, rng: np.random.Generator) -> AdRows:
     rows: list[dict[str, object]] = []
     pop_rank = catalog["popularity"].rank(ascending=False, method="first").to_numpy()
-    nouns_zh = catalog["title"].str.split(" ").to_numpy()
+    nouns_zh = catalog["noun_zh"].to_numpy()
     for ci, ch in enumerate(CHANNELS):
         candidates = np.flatnonzero(listed[ci])
         candidates = candidates[np.argsort(pop_rank[candidates])]
@@ -61,7 +61,7 @@ def structure(catalog: pd.DataFrame, listed: np.ndarray, rng: np.random.Generato
                 picks = list(rng.choice(top[:24], size=n_groups, replace=False))
             for k in picks:
                 sku = catalog["sku"].iat[k]
-                group = f"{_noun(nouns_zh[k])}-{sku}" if ch != "shopify" else f"{_en(catalog, k)} - {sku}"
+                group = f"{nouns_zh[k]}-{sku}" if ch != "shopify" else f"{_en(catalog, k)} - {sku}"
                 rows.extend(_targets(ch, ad_type, campaign, group, k, catalog, rng))
     frame = pd.DataFrame(rows)
     sku_idx = frame.pop("k").to_numpy()
@@ -75,10 +75,6 @@ def structure(catalog: pd.DataFrame, listed: np.ndarray, rng: np.random.Generato
     promoted = np.zeros((len(CHANNELS), len(catalog)), dtype=bool)
     promoted[ch_idx, sku_idx] = True
     return AdRows(frame, sku_idx, ch_idx, weight, ctr, cpc, promoted)
-
-
-def _noun(parts: list[str]) -> str:
-    return max(parts[1:-1] or parts, key=len)
 
 
 def _en(catalog: pd.DataFrame, k: int) -> str:
@@ -95,14 +91,17 @@ def _targets(ch: str, ad_type: str, campaign: str, group: str, k: int, catalog: 
             out.append({**base, "keyword": str(t), "match_type": "", "search_term": "",
                         "w": float(rng.lognormal(0, 0.6))})
         return out
+    brand = str(catalog["brand"].iat[k])
     if ch == "shopify":
-        noun = _en(catalog, k).split(" ", 1)[-1].lower()
-        brand = str(catalog["brand"].iat[k]).lower()
-        keywords = [noun, f"{brand} {noun.split()[-1]}", f"{noun.split()[-1]} for women"]
-        mods = MODS_EN
+        noun = str(catalog["noun_en"].iat[k]).lower()
+        head = noun.split(" (")[0].split()[-1]
+        who = {"女装": "women", "男装": "men"}.get(str(catalog["category"].iat[k]))
+        keywords = [noun, f"{brand.lower()} {head}" if brand.isascii() else f"{head} online",
+                    f"{head} for {who}" if who else f"best {head}"]
+        mods: tuple[str, ...] = MODS_EN
     else:
-        noun = _noun(str(catalog["title"].iat[k]).split(" "))
-        keywords = [noun, f"{catalog['brand'].iat[k]}{noun[-3:]}", f"{noun[-3:]}{catalog['category'].iat[k]}"]
+        noun = str(catalog["noun_zh"].iat[k])
+        keywords = [noun, f"{brand}{noun[-3:]}", f"{noun[-3:]}推荐"]
         mods = MODS_ZH
     for kw in keywords:
         match = str(rng.choice(["exact", "phrase", "broad"], p=[0.35, 0.25, 0.40]))

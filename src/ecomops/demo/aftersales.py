@@ -15,6 +15,7 @@ from ecomops.demo import phrases
 from ecomops.demo.calendar import CHANNELS
 
 HOUR, DAY = 3600, 86400
+CHANNEL_NAMES = np.array(CHANNELS, dtype=object)
 CH_RETURN = np.array([1.0, 0.9, 1.4, 0.7])  # douyin impulse buys come back more often
 CH_REVIEW = np.array([0.30, 0.36, 0.16, 0.08])
 CLOTHING = ("女装", "男装", "运动户外", "母婴")
@@ -51,11 +52,12 @@ def returns(lines: pd.DataFrame, end_t: int, spike: Spike | None, rng: np.random
     wear = r["category"].isin(CLOTHING).to_numpy()
     reason = np.where(wear, _draw(REASONS_WEAR, m, rng), _draw(REASONS_GOODS, m, rng))
     reason = np.where(hit & (rng.random(m) < 0.75), "质量问题", reason)
-    delay = np.where(reason == "质量问题", rng.lognormal(np.log(1.2), 0.6, m), rng.lognormal(np.log(2.5), 0.6, m))
+    delay = rng.lognormal(np.log(np.where(reason == "质量问题", 1.2, 2.5)), 0.6, m)
     req = r["delivered_t"].to_numpy() + (np.minimum(delay, 14) * DAY).astype(np.int64)
     u = rng.random(m)
+    damaged = np.isin(reason, ["质量问题", "物流破损"])
     rtype = np.where(reason == "尺码不合适", np.where(u < 0.45, "exchange", "return_refund"),
-                     np.where(np.isin(reason, ["质量问题", "物流破损"]) & (u < 0.35), "refund_only", "return_refund"))
+                     np.where(damaged & (u < 0.35), "refund_only", "return_refund"))
     qty = np.where((r["qty"].to_numpy() > 1) & (rng.random(m) < 0.4), 1, r["qty"].to_numpy())
     partial = np.where(rtype == "refund_only", rng.choice([0.3, 0.5, 1.0], m, p=[0.3, 0.3, 0.4]), 1.0)
     refund = np.round(qty * r["unit_price"].to_numpy() * partial, 2)
@@ -91,7 +93,7 @@ def returns(lines: pd.DataFrame, end_t: int, spike: Spike | None, rng: np.random
         "k": r["k"], "ch": r["ch"], "customer_id": r["customer_id"], "quality_hit": hit,
     })
     out = out[out["requested_at"] <= end_t].sort_values("requested_at", ignore_index=True)
-    out.insert(0, "case_id", [f"RF{20000000 + i * 7 + 3}" for i in range(len(out))])
+    out.insert(0, "case_id", _ids("RF", 20000000 + np.arange(len(out)) * 7 + 3))
     return out
 
 
@@ -120,45 +122,57 @@ def reviews(lines: pd.DataFrame, returned: np.ndarray, quality_hit: np.ndarray, 
     created = deliv[take] + (delay * DAY).astype(np.int64)
     band = np.where(rating >= 4, "good", np.where(rating == 3, "mid", "bad"))
     english = r["ch"].to_numpy() == CHANNELS.index("shopify")
-    cats = r["category"].to_numpy()
-    texts = [
-        _review_text(b, c, e, q, a, rng)
-        for b, c, e, q, a in zip(band, cats, english, qh & (rating <= 2), auto, strict=True)
-    ]
+    texts = _review_texts(band, r["category"].to_numpy(), english, qh & (rating <= 2), auto, rng)
     replied = np.where(band == "bad", rng.random(m) < 0.7, rng.random(m) < 0.12)
     reply_t = created + rng.integers(HOUR, 2 * DAY, m)
     replied &= reply_t <= end_t
-    reply = [
-        (_one(phrases.REPLY_EN if e else phrases.REPLY_ZH, "bad" if b == "bad" else "good", rng) if ok else "")
-        for b, e, ok in zip(band, english, replied, strict=True)
-    ]
+    reply = np.full(m, "", dtype=object)
+    for en, bank in ((False, phrases.REPLY_ZH), (True, phrases.REPLY_EN)):
+        for key in ("good", "bad"):
+            sel = replied & (english == en) & ((band == "bad") == (key == "bad"))
+            reply[sel] = _pick(bank[key], int(sel.sum()), rng)
     out = pd.DataFrame({
-        "channel": [CHANNELS[c] for c in r["ch"]], "sku": r["sku"], "order_id": r["order_id"],
+        "channel": CHANNEL_NAMES[r["ch"].to_numpy()], "sku": r["sku"], "order_id": r["order_id"],
         "rating": rating, "text": texts, "created_at": created, "reply": reply,
     })
     out = out[out["created_at"] <= end_t].sort_values("created_at", ignore_index=True)
-    out.insert(0, "review_id", [f"RV{30000000 + i * 3 + 1}" for i in range(len(out))])
+    out.insert(0, "review_id", _ids("RV", 30000000 + np.arange(len(out)) * 3 + 1))
     return out
 
 
-def _one(bank: dict[str, tuple[str, ...]], key: str, rng: np.random.Generator) -> str:
-    opts = bank[key]
-    return opts[int(rng.integers(len(opts)))]
+def _ids(prefix: str, numbers: np.ndarray) -> np.ndarray:
+    return np.char.add(prefix, numbers.astype(str)).astype(object)
 
 
-def _review_text(band: str, cat: str, english: bool, quality: bool, auto: bool,
-                 rng: np.random.Generator) -> str:
-    if auto:
-        return phrases.AUTO_REVIEW_ZH
-    if english:
-        aspect = _one(phrases.ASPECT_EN, band, rng)
-        if quality:
-            return _one({"x": phrases.QUALITY_EN}, "x", rng).format(a=aspect.lower()) + "."
-        return _one(phrases.OPEN_EN, band, rng) + aspect + _one(phrases.CLOSE_EN, band, rng)
-    aspect = _one(phrases.ASPECT_ZH[cat], band, rng)
-    if quality:
-        return _one({"x": phrases.QUALITY_ZH}, "x", rng).format(a=aspect) + "。"
-    return _one(phrases.OPEN_ZH, band, rng) + aspect + _one(phrases.CLOSE_ZH, band, rng)
+def _pick(bank: tuple[str, ...], m: int, rng: np.random.Generator) -> np.ndarray:
+    """``m`` phrases drawn from ``bank`` (an object array, so that ``+`` joins them)."""
+    return np.asarray(bank, dtype=object)[rng.integers(len(bank), size=m)]
+
+
+def _review_texts(band: np.ndarray, cats: np.ndarray, english: np.ndarray, quality: np.ndarray,
+                  auto: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Opener + aspect (by category and rating band) + closer; a quality complaint for a faulty
+    batch; the platform's default text for automatic reviews. One draw per phrase group."""
+    out = np.full(len(band), phrases.AUTO_REVIEW_ZH, dtype=object)
+    for b in ("good", "mid", "bad"):
+        for en in (False, True):
+            groups = ([("", phrases.ASPECT_EN[b])] if en
+                      else [(c, a[b]) for c, a in phrases.ASPECT_ZH.items()])
+            for cat, aspects in groups:
+                sel = ~auto & (band == b) & (english == en) & ((cats == cat) if cat else True)
+                plain, faulty = sel & ~quality, sel & quality
+                n = int(plain.sum())
+                opener, closer = ((phrases.OPEN_EN, phrases.CLOSE_EN) if en
+                                  else (phrases.OPEN_ZH, phrases.CLOSE_ZH))
+                out[plain] = _pick(opener[b], n, rng) + _pick(aspects, n, rng) + _pick(closer[b], n, rng)
+                n = int(faulty.sum())
+                if n:
+                    head = _pick(phrases.QUALITY_EN if en else phrases.QUALITY_ZH, n, rng)
+                    aspect = _pick(aspects, n, rng)
+                    if en:
+                        aspect = np.array([a.lower() for a in aspect], dtype=object)
+                    out[faulty] = head + aspect + ("." if en else "。")
+    return out
 
 
 def messages(orders: pd.DataFrame, cases: pd.DataFrame, end_t: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -181,11 +195,13 @@ def messages(orders: pd.DataFrame, cases: pd.DataFrame, end_t: int, rng: np.rand
     add((u >= 0.06) & (u < 0.09), "coupon", pre, False)
     add((paid_t >= 0) & (u >= 0.09) & (u < 0.12), "ship_when", paid_t + rng.integers(600, 20 * HOUR, n), True)
     late = (shipped_t >= 0) & ((deliv_t < 0) | (deliv_t > promised))
-    ask_where = np.minimum(promised + rng.integers(2 * HOUR, 30 * HOUR, n), np.where(deliv_t > 0, deliv_t - HOUR, end_t))
+    ask_where = np.minimum(promised + rng.integers(2 * HOUR, 30 * HOUR, n),
+                           np.where(deliv_t > 0, deliv_t - HOUR, end_t))
     add(late & (rng.random(n) < 0.4), "where", ask_where, True)
     add((shipped_t >= 0) & ~late & (rng.random(n) < 0.02), "where",
         shipped_t + rng.integers(DAY, 2 * DAY, n), True)
-    add((deliv_t >= 0) & (rng.random(n) < 0.01) & (ch == 1), "invoice", deliv_t + rng.integers(HOUR, DAY, n), True)
+    jd_invoice = (deliv_t >= 0) & (rng.random(n) < 0.01) & (ch == 1)
+    add(jd_invoice, "invoice", deliv_t + rng.integers(HOUR, DAY, n), True)
     if len(cases):
         pos = pd.Series(np.arange(n), index=orders["order_id"])
         ci = pos.reindex(cases["order_id"]).to_numpy()
@@ -193,32 +209,38 @@ def messages(orders: pd.DataFrame, cases: pd.DataFrame, end_t: int, rng: np.rand
         ask = rng.random(len(cases)) < np.where(topic == "quality", 0.6, 0.3)
         for name in ("quality", "return"):
             sel = ask & (topic == name)
-            parts.append(pd.DataFrame({"i": ci[sel], "topic": name,
-                                       "t": cases["requested_at"].to_numpy()[sel] - rng.integers(600, 6 * HOUR, int(sel.sum())),
-                                       "with_order": True}))
+            asked = cases["requested_at"].to_numpy()[sel] - rng.integers(600, 6 * HOUR, int(sel.sum()))
+            parts.append(pd.DataFrame({"i": ci[sel], "topic": name, "t": asked, "with_order": True}))
     q = pd.concat(parts, ignore_index=True)
     q = q[(q["t"] >= 0) & (q["t"] <= end_t)].reset_index(drop=True)
     english = ch[q["i"]] == CHANNELS.index("shopify")
-    q["text"] = [_msg(tp, e, 0 if e else 0, rng) for tp, e in zip(q["topic"], english, strict=True)]
+    q["text"] = _messages_text(q["topic"].to_numpy(), english, 0, rng)
     q["direction"] = "in"
     a = q.copy()
-    a["t"] = a["t"] + np.where(rng.random(len(a)) < 0.85, rng.integers(20, 900, len(a)), rng.integers(HOUR, 10 * HOUR, len(a)))
-    a["text"] = [_msg(tp, e, 2, rng) for tp, e in zip(a["topic"], english, strict=True)]
+    quick = rng.random(len(a)) < 0.85  # most answers within minutes, the rest within hours
+    a["t"] = a["t"] + np.where(quick, rng.integers(20, 900, len(a)), rng.integers(HOUR, 10 * HOUR, len(a)))
+    a["text"] = _messages_text(a["topic"].to_numpy(), english, 2, rng)
     a["direction"] = "out"
     a = a[(a["t"] <= end_t) & (rng.random(len(a)) < 0.92)]
     m = pd.concat([q, a], ignore_index=True).sort_values(["t", "direction"], ignore_index=True)
     out = pd.DataFrame({
-        "channel": [CHANNELS[c] for c in ch[m["i"]]],
+        "channel": CHANNEL_NAMES[ch[m["i"]]],
         "customer_id": orders["customer_id"].to_numpy()[m["i"]],
         "created_at": m["t"].to_numpy(),
         "direction": m["direction"].to_numpy(),
         "text": m["text"].to_numpy(),
         "order_id": np.where(m["with_order"].to_numpy(), orders["order_id"].to_numpy()[m["i"]], ""),
     })
-    out.insert(0, "message_id", [f"MSG{50000000 + i * 5 + 2}" for i in range(len(out))])
+    out.insert(0, "message_id", _ids("MSG", 50000000 + np.arange(len(out)) * 5 + 2))
     return out
 
 
-def _msg(topic: str, english: bool, outbound: int, rng: np.random.Generator) -> str:
-    bank = phrases.MESSAGES[topic][outbound + (1 if english else 0)]
-    return bank[int(rng.integers(len(bank)))]
+def _messages_text(topic: np.ndarray, english: np.ndarray, outbound: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """A question (``outbound`` 0) or an answer (2) per message, in the buyer's language."""
+    out = np.empty(len(topic), dtype=object)
+    for name, banks in phrases.MESSAGES.items():
+        for en in (False, True):
+            sel = (topic == name) & (english == en)
+            out[sel] = _pick(banks[outbound + int(en)], int(sel.sum()), rng)
+    return out

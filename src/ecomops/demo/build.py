@@ -32,7 +32,7 @@ def build_store(
     cat = catalog.build(rng, start=dates[0].date())
     listed = traffic.assortment(cat, rng)
     adrows = ads.structure(cat, listed, rng)
-    plan: IncidentPlan = choose(cat, listed, adrows, incidents.plan_dates(end, event_days), dates)
+    plan: IncidentPlan = choose(cat, listed, adrows, incidents.plan_dates(end, event_days, rng), dates)
     promo_table, fx = promotions.build(dates, cat, ev, rng, exclude=plan.skus())
 
     step("traffic")
@@ -47,15 +47,18 @@ def build_store(
     tm.lam *= TARGET_LINES * scale / expected
     impressions, clicks, cost = ads.simulate(adrows, tm.lam[:, :, traffic.ADS, :], rng, ctr_mult)
     visitors = rng.poisson(tm.lam)
-    ad_clicks = np.zeros((n_days, len(calendar.CHANNELS), len(cat)), dtype=np.int64)
-    np.add.at(ad_clicks, (slice(None), adrows.ch_idx, adrows.sku_idx), clicks)
+    # Ads clicks per day x channel x SKU: the rows' clicks summed into their (channel, SKU) cell.
+    cell = adrows.ch_idx * len(cat) + adrows.sku_idx
+    by_cell = np.zeros((len(calendar.CHANNELS) * len(cat), n_days), dtype=np.int64)
+    np.add.at(by_cell, cell, clicks.T)
+    ad_clicks = by_cell.T.reshape(n_days, len(calendar.CHANNELS), len(cat))
     visitors[:, :, traffic.ADS, :] = rng.binomial(ad_clicks, 0.93)
 
     step("sales")
     exp_units = (tm.lam * tm.conv).sum(axis=(1, 2)) * (1 + 1.25 * cat["extra_qty"].to_numpy())
     stock_plan = plan.stock_plan(cat, exp_units, dates, scale, rng)
     sim = sales.run(visitors, tm.conv, extra, stock_plan, rng)
-    truth = plan.realise(sim, dates)
+    plan.realise(sim, dates)
 
     step("orders")
     built = tables.orders_and_lines(sim, cat, fx, price_mult, ev, dates, plan, rng)
@@ -76,5 +79,6 @@ def build_store(
         "competitor_prices": shapes.competitors_table(cat, dates, ev, rng),
         "promotions": shapes.promotions_table(promo_table),
     }
-    quiet = incidents.quiet_dates(end, truth, {d for d in event_days})
+    truth = plan.incidents()  # after orders and after-sales, which date their incidents by the data
+    quiet = incidents.quiet_dates(end, truth, set(event_days))
     return out, truth, quiet

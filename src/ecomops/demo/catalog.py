@@ -35,9 +35,11 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "女装", "Women's wear", 0.17, (0.45, 0.68), 0.22, 0.10, 0.30, 120,
         ("木棉言", "栖柚"),
-        (("法式碎花连衣裙", "French floral midi dress", 259), ("高腰阔腿裤", "high-waist wide-leg trousers", 169),
+        (("法式碎花连衣裙", "French floral midi dress", 259),
+         ("高腰阔腿裤", "high-waist wide-leg trousers", 169),
          ("针织开衫", "knit cardigan", 199), ("真丝衬衫", "silk blouse", 329), ("羊毛大衣", "wool coat", 899),
-         ("半身百褶裙", "pleated skirt", 159), ("短款羽绒服", "short down jacket", 599), ("纯棉T恤", "cotton T-shirt", 79)),
+         ("半身百褶裙", "pleated skirt", 159), ("短款羽绒服", "short down jacket", 599),
+         ("纯棉T恤", "cotton T-shirt", 79)),
         (("颜色", ("黑色", "米白", "雾霾蓝", "燕麦色", "酒红")), ("尺码", ("S-XL", "M-XXL", "均码")),
          ("材质", ("棉", "真丝", "羊毛混纺", "天丝", "聚酯纤维"))),
         ("显瘦版型", "不起球", "垂感好", "透气舒适", "百搭通勤", "机洗不变形"),
@@ -147,7 +149,8 @@ def _pick(rng: np.random.Generator, items: tuple[str, ...]) -> str:
 def build(rng: np.random.Generator, *, start: dt.date, n_sku: int = 224) -> pd.DataFrame:
     """The product table (DATA.md ``products`` columns plus generator columns).
 
-    Generator columns: ``title_en``, ``popularity`` (relative demand), ``conv_mult``,
+    Generator columns: ``title_en``, ``noun_zh`` / ``noun_en`` (the product word, for ad
+    keywords), ``popularity`` (relative demand), ``conv_mult``,
     ``return_rate``, ``extra_qty``, ``season_amp``, ``season_peak``, ``stop_date``.
     """
     shares = np.array([c.share for c in CATEGORIES])
@@ -178,6 +181,8 @@ def build(rng: np.random.Generator, *, start: dt.date, n_sku: int = 224) -> pd.D
                 "product_id": f"SPU-{spu_no:03d}",
                 "title": " ".join(p for p in (brand, prefix, zh, suffix, variant) if p),
                 "title_en": f"{brand} {en.capitalize()} - {_en_variant(variant)}",
+                "noun_zh": zh,
+                "noun_en": en,
                 "category": cat.name,
                 "brand": brand,
                 "price": price,
@@ -196,13 +201,18 @@ def build(rng: np.random.Generator, *, start: dt.date, n_sku: int = 224) -> pd.D
 def _finish(frame: pd.DataFrame, rng: np.random.Generator, start: dt.date) -> pd.DataFrame:
     n = len(frame)
     cats = [CATEGORIES[i] for i in frame["cat_idx"]]
-    # Long-tailed popularity: a couple of hero products (爆款), a body, a long tail.
-    pop = rng.pareto(1.1, size=n) + 0.05
+    # Long-tailed popularity: one hero product (爆款, about a fifth of demand), a body, a long
+    # tail. A Zipf curve over ranks with a little noise keeps the shape stable across seeds
+    # (a Pareto draw let one SKU take over half the shop on some seeds and none on others).
+    pop = np.arange(1, n + 1, dtype=float) ** -1.0 * rng.lognormal(0.0, 0.15, n)
     pop = np.sort(pop)[::-1]
-    pop[:3] = pop[:3] * np.array([2.2, 1.6, 1.3])
-    order = rng.permutation(n)
-    frame["popularity"] = pop[np.argsort(order)] / pop.sum()
+    pop[0] *= 1.4
+    # Cheaper products tend to sell more: ranks go by a price-biased random score.
     price = frame["price"].to_numpy(float)
+    score = -0.7 * np.log(price) + rng.normal(0.0, 0.8, n)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(-score)] = np.arange(n)
+    frame["popularity"] = pop[rank] / pop.sum()
     frame["conv_mult"] = np.exp(rng.normal(0, 0.22, n)) * (120.0 / np.maximum(price, 30)) ** 0.25
     frame["return_rate"] = [c.return_rate for c in cats] * np.exp(rng.normal(0, 0.25, n))
     frame["extra_qty"] = [c.extra_qty for c in cats]

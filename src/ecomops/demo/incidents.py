@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ecomops.errors import InputError
 
 GROUND_TRUTH = "ground_truth.json"
@@ -82,46 +84,74 @@ KINDS: dict[str, Kind] = {
     "category_slowdown": Kind("traffic", "traffic", "traffic",
                               ("visitors", "orders", "gmv"), "down", 64, 7, 0.6),
     "pricing_error": Kind("sales", "pricing", "margin",
-                          ("gross_margin", "gross_margin_rate", "units"), "down", 50, 2, 0.1),
+                          ("gross_margin", "gross_margin_rate"), "down", 50, 2, 0.1),
     "stockout": Kind("inventory", "stock", "stock", ("days_of_cover", "units", "gmv"), "down", 9, 10, 0.0),
     "conversion_collapse": Kind("sales", "conversion", "conversion",
-                                ("conversion_rate", "orders", "gmv"), "down", 3, 4, 0.3),
-    "oversold_listing": Kind("listing", "stock", "stock", ("listed_stock", "days_of_cover"), "up", 2, 3, 1.0),
+                                ("conversion_rate", "orders", "gmv"), "down", 3, 4, 0.2),
+    "oversold_listing": Kind("listing", "stock", "stock", ("days_of_cover",), "up", 2, 3, 1.0),
 }
 ENDS_ON_END = {"stockout", "conversion_collapse", "oversold_listing"}
+# The DATA.md metric names that count as each incident's metric family (for ``ecomops eval``).
+METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
+    "traffic": ("visitors", "orders", "gmv", "units", "buyers"),
+    "conversion": ("conversion_rate", "orders", "gmv", "buyers", "units"),
+    "ads": ("ad_ctr", "ad_clicks", "ad_impressions", "ad_cpc", "ad_cost", "ad_orders", "ad_sales",
+            "ad_roas", "ad_acos"),
+    "margin": ("gross_margin", "gross_margin_rate"),
+    "after_sales": ("return_rate", "refund_amount"),
+    "logistics": ("delivery_days", "late_delivery_rate", "ship_hours"),
+    "stock": ("days_of_cover", "units", "orders", "gmv"),
+}
 
 
-def plan_dates(end: dt.date, event_days: set[dt.date]) -> dict[str, tuple[dt.date, dt.date]]:
-    """Start and end date per incident kind: apart from each other and off festival days."""
+def plan_dates(end: dt.date, event_days: set[dt.date],
+               rng: np.random.Generator | None = None) -> dict[str, tuple[dt.date, dt.date]]:
+    """Start and end date per incident kind: apart from each other and off festival days.
+
+    With ``rng`` the kinds that do not run to ``end`` swap their preferred offsets and move a few
+    days, so that two seeds do not share a calendar a detector could learn.
+    """
     taken: list[tuple[dt.date, dt.date]] = []
     out: dict[str, tuple[dt.date, dt.date]] = {}
+    movable = [k for k in KINDS if k not in ENDS_ON_END]
+    offsets = {k: KINDS[k].offset for k in movable}
+    if rng is not None:
+        shuffled = rng.permutation([offsets[k] for k in movable]) + rng.integers(-4, 5, len(movable))
+        offsets = {k: int(o) for k, o in zip(movable, shuffled, strict=True)}
     for kind, spec in KINDS.items():
         if kind in ENDS_ON_END:
             first = end - dt.timedelta(days=spec.days - 1)
             out[kind] = (first, end)
             continue
-        best: tuple[dt.date, dt.date] | None = None
-        for shift in sorted(range(-18, 19), key=abs):
-            first = end - dt.timedelta(days=spec.offset + shift)
-            last = first + dt.timedelta(days=spec.days - 1)
-            span = {first + dt.timedelta(days=i) for i in range(-1, spec.days + 1)}
-            clash = any(not (last + dt.timedelta(days=3) < a or b + dt.timedelta(days=3) < first)
-                        for a, b in taken)
-            if last < end - dt.timedelta(days=12) and not clash and not (span & event_days):
-                best = (first, last)
-                break
-        if best is None:  # a window crowded with festivals: accept event days, keep the gaps
-            for shift in sorted(range(-30, 31), key=abs):
-                first = end - dt.timedelta(days=spec.offset + shift)
-                last = first + dt.timedelta(days=spec.days - 1)
-                if not any(not (last + dt.timedelta(days=3) < a or b + dt.timedelta(days=3) < first)
-                           for a, b in taken):
-                    best = (first, last)
-                    break
-        assert best is not None
+        spec = replace(spec, offset=offsets[kind])
+        best = _place(end, spec, taken, event_days)
         taken.append(best)
         out[kind] = best
     return out
+
+
+HORIZON = 120  # incidents start within this many days before ``end``
+GAP = 4  # days between two incidents (a carrier's slowed parcels show four days later)
+
+
+def _place(end: dt.date, spec: Kind, taken: list[tuple[dt.date, dt.date]],
+           event_days: set[dt.date]) -> tuple[dt.date, dt.date]:
+    """The window nearest to ``spec.offset`` days before ``end`` that keeps clear of the others
+    (and of festivals when it can), inside the horizon and ending 12 days before ``end``."""
+    gap = dt.timedelta(days=GAP)
+    for avoid_events, shifts in ((True, 40), (False, 60), (False, 200)):
+        for shift in sorted(range(-shifts, shifts + 1), key=abs):
+            first = end - dt.timedelta(days=spec.offset + shift)
+            last = first + dt.timedelta(days=spec.days - 1)
+            if first < end - dt.timedelta(days=HORIZON) or last >= end - dt.timedelta(days=12):
+                continue
+            if any(not (last + gap < a or b + gap < first) for a, b in taken):
+                continue
+            span = {first + dt.timedelta(days=i) for i in range(-1, spec.days + 1)}
+            if avoid_events and span & event_days:
+                continue
+            return first, last
+    raise AssertionError(f"no room for a {spec.days}-day incident")  # the horizon holds them all
 
 
 def make(kind: str, n: int, dates: tuple[dt.date, dt.date], segment: dict[str, str],
@@ -141,11 +171,17 @@ def with_dates(inc: Incident, start: dt.date, end: dt.date, **detail: Any) -> In
 
 def quiet_dates(end: dt.date, incidents: list[Incident], event_days: set[dt.date],
                 *, horizon: int = 120, count: int = 15) -> list[dt.date]:
-    """Days of the last ``horizon`` days with no incident within two days and no festival."""
+    """Days of the last ``horizon`` days with no incident (from its onset) within two days and no
+    festival."""
     pad = dt.timedelta(days=2)
+
+    def first(x: Incident) -> dt.date:
+        onset = x.detail.get("onset")
+        return min(x.start, dt.date.fromisoformat(onset)) if onset else x.start
+
     candidates = [
         end - dt.timedelta(days=i) for i in range(1, horizon)
-        if not any(x.start - pad <= end - dt.timedelta(days=i) <= x.end + pad for x in incidents)
+        if not any(first(x) - pad <= end - dt.timedelta(days=i) <= x.end + pad for x in incidents)
         and end - dt.timedelta(days=i) not in event_days
     ]
     candidates.sort()
@@ -157,7 +193,8 @@ def quiet_dates(end: dt.date, incidents: list[Incident], event_days: set[dt.date
 
 def write(path: Path, incidents: list[Incident], quiet: list[dt.date], meta: dict[str, Any]) -> None:
     doc = {**meta, "incidents": [i.to_dict() for i in incidents],
-           "quiet_dates": [d.isoformat() for d in quiet]}
+           "quiet_dates": [d.isoformat() for d in quiet],
+           "metric_families": {k: list(v) for k, v in METRIC_FAMILIES.items()}}
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
 
 

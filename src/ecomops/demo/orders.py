@@ -74,10 +74,14 @@ def customers(orders: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
             serve[:] = True
         pr = probs * serve
         home = rng.choice(len(names), size=pool, p=pr / pr.sum())
-        home_city = np.array([cities[h][int(rng.integers(len(cities[h])))] for h in home])
+        n_cities = np.array([len(c) for c in cities])
+        first_city = np.cumsum(n_cities) - n_cities
+        flat_cities = np.array([c for group in cities for c in group], dtype=object)
+        pick = (rng.random(pool) * n_cities[home]).astype(np.int64)
+        home_city = flat_cities[first_city[home] + pick]
         ids = next_id + np.cumsum(rng.integers(1, 4000, pool))
         next_id = int(ids[-1]) + 1
-        label = np.array([f"{prefixes[CHANNELS[ch]]}{i}" for i in ids], dtype=object)
+        label = np.char.add(prefixes[CHANNELS[ch]], ids.astype(str)).astype(object)
         out_id[idx] = label[who]
         region[idx] = np.array(names, dtype=object)[home[who]]
         city[idx] = home_city[who]
@@ -118,6 +122,7 @@ def timestamps(orders: pd.DataFrame, zone: np.ndarray, n_days: int, dis: Disrupt
     days = rng.gamma(6.0, mean * speed / 6.0) + 0.25
     shipped_day = shipped_t // DAY
     days = days + 2.0 * dis.stop_days[np.minimum(shipped_day, n_days - 1)]
+    hit = np.zeros(n, dtype=bool)
     if dis.carrier is not None:
         hit = (carrier == dis.carrier) & (shipped_day >= dis.carrier_from) & (shipped_day <= dis.carrier_to)
         days = days + hit * (dis.carrier_extra + rng.uniform(-0.5, 1.0, n))
@@ -136,6 +141,7 @@ def timestamps(orders: pd.DataFrame, zone: np.ndarray, n_days: int, dis: Disrupt
         "promised_t": np.where(paid, promised_t, -1),
         "cancel_t": np.where(kind == 2, paid_t + rng.integers(600, 6 * 3600, n), -1),
         "carrier": np.where(shipped, carrier, ""),
+        "delayed": hit & shipped,
     })
 
 

@@ -8,7 +8,8 @@ and a closer, chosen by rating band, so the texts vary and carry the signal an a
 from __future__ import annotations
 
 OPEN_ZH = {
-    "good": ("收到了，", "第二次回购了，", "物流很快，", "包装很用心，", "给家人买的，", "对比了好几家，", ""),
+    "good": ("收到了，", "第二次回购了，", "物流很快，", "包装很用心，", "给家人买的，",
+             "对比了好几家，", ""),
     "mid": ("还行吧，", "一般般，", "凑合，", "中规中矩，", ""),
     "bad": ("非常失望，", "差评！", "第一次给差评，", "不推荐，", "后悔买了，"),
 }
@@ -52,15 +53,16 @@ CLOSE_EN = {"good": (". Recommended!", ". Will buy again.", "!", "."),
             "mid": (".", ". Okay for the price."),
             "bad": (". Requested a refund.", ". Avoid.", ".")}
 AUTO_REVIEW_ZH = "此用户没有填写评价。"
-QUALITY_ZH = ("质量有问题，{a}", "收到就是坏的，{a}", "同一批次都有问题吧？{a}")
-QUALITY_EN = ("Defective item, {a}", "Arrived faulty, {a}", "Quality problem, {a}")
+QUALITY_ZH = ("质量有问题，", "收到就是坏的，", "同一批次都有问题吧？")  # followed by the aspect
+QUALITY_EN = ("Defective item, ", "Arrived faulty, ", "Quality problem, ")
 
-REPLY_ZH = {
+REPLY_ZH: dict[str, tuple[str, ...]] = {
     "good": ("感谢亲的支持，期待您再次光临~", "谢谢亲的好评，我们会继续努力！"),
-    "bad": ("非常抱歉给您带来不好的体验，已安排客服联系您处理。", "亲，抱歉让您失望了，请联系在线客服为您退换。",
+    "bad": ("非常抱歉给您带来不好的体验，已安排客服联系您处理。",
+            "亲，抱歉让您失望了，请联系在线客服为您退换。",
             "感谢反馈，我们已反馈给质检部门，会尽快改进。"),
 }
-REPLY_EN = {
+REPLY_EN: dict[str, tuple[str, ...]] = {
     "good": ("Thank you for your kind review!", "Thanks for shopping with us!"),
     "bad": ("We're sorry about this. Our team will contact you to make it right.",
             "Sorry for the trouble - please reach out and we will send a replacement."),
@@ -93,5 +95,6 @@ MESSAGES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tup
                 ("非常抱歉！麻烦拍照发一下，我们给您退换。", "亲，抱歉，可以直接申请退款，我们优先处理。"),
                 ("We're sorry! Please send a photo and we'll replace it.",)),
     "invoice": (("可以开发票吗？", "发票抬头怎么填？"), ("Can I get an invoice?",),
-                ("可以的亲，订单完成后在订单页申请电子发票。",), ("Yes, an invoice is emailed after delivery.",)),
+                ("可以的亲，订单完成后在订单页申请电子发票。",),
+                ("Yes, an invoice is emailed after delivery.",)),
 }

@@ -1,8 +1,10 @@
 """Which SKU, channel, ad group, category and carrier each incident hits, and how it is injected.
 
-Incidents that need volume to be visible at small scale (conversion, pricing, returns, stock)
-go to the best sellers, each to a different one; the ad incident goes to the busiest search ad
-group that promotes none of them; the category slowdown to the biggest category left.
+Incidents that need volume to be visible at small scale go where the volume is: the hero product
+(conversion, returns, at different times), the next best sellers (stock-out, price slip), the
+busiest search ad group of another SKU, the busiest organic source, a big category that no single
+SKU dominates, the biggest carrier. Incidents whose data shows later than their cause (returns,
+late parcels, a drained stock) are dated by the data, with the cause's ``onset`` kept aside.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pandas as pd
 
 from ecomops.demo import incidents, traffic
 from ecomops.demo.ads import AdRows
-from ecomops.demo.calendar import CHANNELS
+from ecomops.demo.calendar import CHANNEL_SHARE, CHANNELS
 from ecomops.demo.geo import WAREHOUSES
 from ecomops.demo.incidents import Incident
 from ecomops.demo.sales import SimResult, StockPlan
@@ -43,6 +45,7 @@ class IncidentPlan:
     oversold_channel: int = CHANNELS.index("douyin")
     stocked: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
     stockout_day: int = -1
+    onset: dict[str, int] = field(default_factory=dict)  # kind -> day the cause began
 
     def skus(self) -> set[str]:
         return {str(self.sku_names[k]) for k in self.sku.values()}
@@ -55,8 +58,14 @@ class IncidentPlan:
               price_mult: np.ndarray) -> None:
         """Write the incidents into the demand model (in place)."""
         s = self.span("conversion_collapse")
-        tm.conv[s, self.conv_channel, :, self.sku["conversion_collapse"]] *= 0.3
+        tm.conv[s, self.conv_channel, :, self.sku["conversion_collapse"]] *= 0.2
         s = self.span("traffic_source_drop")
+        # The organic source with the most expected orders in the window (a platform demotion of
+        # a big source is what hurts; a small one would be lost in noise at small scale).
+        organic = [traffic.SOURCES.index(x) for x in ("search", "recommendation")]
+        orders = (tm.lam[s] * tm.conv[s]).sum(axis=(0, 3))[:, organic]
+        ch, si = np.unravel_index(int(np.argmax(orders)), orders.shape)
+        self.source_channel, self.source = int(ch), organic[int(si)]
         tm.lam[s, self.source_channel, self.source, :] *= 0.4
         s = self.span("category_slowdown")
         tm.lam[s, :, :, self.category_mask] *= 0.6
@@ -84,6 +93,7 @@ class IncidentPlan:
         a_out = self.windows["stockout"][0]
         a_over = self.windows["oversold_listing"][0]
         k_out, k_over = self.sku["stockout"], self.sku["oversold_listing"]
+        self.onset["stockout"] = a_out - 12
         return StockPlan(
             stocked=stocked, lead_time=cat["lead_time_days"].to_numpy(), moq=moq,
             exp_units=exp_units, launch_idx=launch, stop_idx=stop_idx,
@@ -91,15 +101,32 @@ class IncidentPlan:
             drain={k_out: (a_out - 12, 10), k_over: (a_over, 6)},
         )
 
-    def realise(self, sim: SimResult, dates: pd.DatetimeIndex) -> list[Incident]:
-        """The ground truth, with the stock-out dated by the day stock actually reached zero."""
+    def observe(self, kind: str, event_day: np.ndarray, all_day: np.ndarray, *,
+                min_share: float = 0.5) -> None:
+        """Date ``kind`` by when the data shows it: the days on which incident events (returns of
+        the faulty batch, delayed parcels) are at least ``min_share`` of the segment's events.
+
+        The densest run of such days (gaps of one day allowed) becomes the incident's window;
+        the planned window stays when nothing qualifies.
+        """
+        n = max(int(all_day.max(initial=0)), int(event_day.max(initial=0))) + 1
+        hits = np.bincount(event_day, minlength=n)
+        total = np.maximum(np.bincount(all_day, minlength=n), 1)
+        days = np.flatnonzero((hits >= 1) & (hits / total >= min_share))
+        if not len(days):
+            return
+        runs = np.split(days, np.flatnonzero(np.diff(days) > 2) + 1)
+        best = max(runs, key=lambda r: int(hits[r].sum()))
+        self.windows[kind] = (int(best[0]), int(best[-1]))
+
+    def realise(self, sim: SimResult, dates: pd.DatetimeIndex) -> None:
+        """Date the stock-out by the day stock actually reached zero."""
         k = self.sku["stockout"]
         a = self.windows["stockout"][0] - 12
         total = sim.avail[:, k, :].sum(axis=1)
         zero = np.flatnonzero(total[a:] <= 0)
         self.stockout_day = a + int(zero[0]) if len(zero) else len(dates) - 1
         self.windows["stockout"] = (self.stockout_day, len(dates) - 1)
-        return self.incidents()
 
     def date(self, i: int) -> dt.date:
         return self.d0 + dt.timedelta(days=int(i))
@@ -117,21 +144,26 @@ class IncidentPlan:
         wh_alt = tuple({"sku": name["stockout"], "warehouse": w}
                        for w, ok in zip(WAREHOUSES, self.stocked[k_out], strict=True) if ok)
         mk = incidents.make
-        return [
+        found = [
             mk("conversion_collapse", 1, self.dates_of("conversion_collapse"),
                {"channel": ch_conv, "sku": name["conversion_collapse"]},
                f"Conversion of {name['conversion_collapse']} ({title['conversion_collapse']}) on {ch_conv} "
-               "fell by about 70% after a listing edit broke the spec selector; visitors held."),
-            mk("traffic_source_drop", 2, self.dates_of("traffic_source_drop"), {"channel": ch_src, "source": src},
-               f"{ch_src} {src} visitors fell by about 60% (the platform demoted the shop's videos)."),
+               "fell by about 80% after a listing edit broke the spec selector; visitors held."),
+            mk("traffic_source_drop", 2, self.dates_of("traffic_source_drop"),
+               {"channel": ch_src, "source": src},
+               f"{ch_src} {src} visitors fell by about 60% ("
+               + ("a search ranking penalty (搜索降权) after a listing was flagged"
+                  if src == "search" else "the platform's feed stopped recommending the shop") + ")."),
             mk("ad_ctr_collapse", 3, self.dates_of("ad_ctr_collapse"),
                {"campaign": self.campaign, "ad_group": self.ad_group},
                f"CTR of ad group {self.ad_group} ({self.ad_channel}) fell by about 70% after its creative "
                "was replaced; impressions held.",
                alt_segments=({"ad_group": self.ad_group},
-                             {"channel": self.ad_channel, "campaign": self.campaign, "ad_group": self.ad_group})),
+                             {"channel": self.ad_channel, "campaign": self.campaign,
+                              "ad_group": self.ad_group})),
             mk("pricing_error", 4, self.dates_of("pricing_error"), {"sku": name["pricing_error"]},
-               f"Price of {name['pricing_error']} was mistyped at a tenth of the list price on every channel; "
+               f"Price of {name['pricing_error']} was mistyped at a tenth of the list price on every "
+               "channel; "
                "units spiked and every unit sold below cost."),
             mk("return_spike", 5, self.dates_of("return_spike"), {"sku": name["return_spike"]},
                f"A faulty batch of {name['return_spike']} ({title['return_spike']}): returns about 4x, "
@@ -150,31 +182,55 @@ class IncidentPlan:
                f"{CHANNELS[self.oversold_channel]} stock sync failed: the listing shows far more than "
                "the warehouses hold."),
         ]
+        return [self._with_onset(x) for x in found]
+
+    def _with_onset(self, inc: Incident) -> Incident:
+        """Record when the cause began, if before the data shows it (quiet dates keep clear of it)."""
+        first = self.onset.get(inc.kind)
+        if first is None or self.date(first) >= inc.start:
+            return inc
+        return incidents.with_dates(inc, inc.start, inc.end, onset=self.date(first).isoformat())
 
 
 def choose(cat: pd.DataFrame, listed: np.ndarray, adrows: AdRows,
            windows: dict[str, tuple[dt.date, dt.date]], dates: pd.DatetimeIndex) -> IncidentPlan:
+    """Targets by expected volume, so that every incident stays visible at small scale.
+
+    The hero product carries the conversion collapse (at the end) and the return spike (months
+    earlier); the runner-up runs out of stock; the third best seller gets the price slip; the
+    ad incident goes to the busiest search ad group of another SKU; the category slowdown to the
+    biggest category without the hero (so no single SKU dominates it).
+    """
     d0 = dates[0].date()
     idx = {k: ((a - d0).days, (b - d0).days) for k, (a, b) in windows.items()}
     launch = pd.to_datetime(cat["launch_date"]).dt.date.to_numpy()
-    ok = (cat["status"].to_numpy() == "on_sale") & (launch < d0) & listed.all(axis=0)
-    order = [k for k in np.argsort(-cat["popularity"].to_numpy()) if ok[k]]
-    douyin_ok = [k for k in order[4:] if listed[CHANNELS.index("douyin"), k]]
-    sku = {"conversion_collapse": order[0], "return_spike": order[1], "pricing_error": order[2],
-           "stockout": order[3], "oversold_listing": douyin_ok[0]}
-    used = set(sku.values())
+    tmall, jd, douyin = (CHANNELS.index(c) for c in ("tmall", "jd", "douyin"))
+    ok = (cat["status"].to_numpy() == "on_sale") & (launch < d0) & listed[tmall] & listed[jd]
+    order = [int(k) for k in np.argsort(-cat["popularity"].to_numpy(), kind="stable") if ok[k]]
+    hero, second, third = order[:3]
+    on_douyin = [k for k in order[3:] if listed[douyin, k]]
+    sku = {"conversion_collapse": hero, "return_spike": hero, "stockout": second,
+           "pricing_error": third, "oversold_listing": on_douyin[0]}
     f = adrows.frame
-    cand = (f["ad_type"] == "search") & f["channel"].isin(["tmall", "jd"]) & ~np.isin(adrows.sku_idx, list(used))
+    cand = (f["ad_type"] == "search").to_numpy() & f["channel"].isin(["tmall", "jd"]).to_numpy()
+    cand &= adrows.sku_idx != hero
     pop = cat["popularity"].to_numpy()[adrows.sku_idx]
-    best = int(np.argmax(np.where(cand, pop, -1)))
-    group = (f["campaign"] == f["campaign"].iat[best]) & (f["ad_group"] == f["ad_group"].iat[best])
-    used_cats = set(cat["category"].to_numpy()[list(used)])
-    sizes = cat.groupby("category")["popularity"].sum().sort_values(ascending=False)
-    free = [c for c in sizes.index if c not in used_cats] or list(sizes.index[1:])
-    category = str(free[0])
+    key = f["channel"] + "/" + f["campaign"] + "/" + f["ad_group"]
+    reach = CHANNEL_SHARE[adrows.ch_idx] * traffic.SOURCE_SHARE[adrows.ch_idx, traffic.ADS]
+    volume = pd.Series(pop * adrows.weight * reach * cand)
+    group_volume = volume.groupby(key.to_numpy()).transform("sum").to_numpy()
+    best = int(np.argmax(np.where(cand, group_volume, -1.0)))
+    group = (key == key.iat[best]).to_numpy()
+    # Expected orders per category, among categories of at least eight SKUs that no single SKU
+    # dominates (else a category slowdown would look like one SKU's).
+    orders = pd.Series(cat["popularity"].to_numpy() * cat["conv_mult"].to_numpy())
+    by_cat = orders.groupby(cat["category"].to_numpy())
+    spread = (by_cat.size() >= 8) & (by_cat.max() < 0.4 * by_cat.sum())
+    sizes = by_cat.sum()[spread & (by_cat.sum().index != str(cat["category"].iat[hero]))]
+    category = str(sizes.idxmax()) if len(sizes) else str(by_cat.sum().idxmax())
     return IncidentPlan(
         windows=idx, d0=d0, sku=sku, sku_names=cat["sku"].to_numpy(), titles=cat["title"].to_numpy(),
-        ad_rows=np.flatnonzero(group.to_numpy()), campaign=str(f["campaign"].iat[best]),
+        ad_rows=np.flatnonzero(group), campaign=str(f["campaign"].iat[best]),
         ad_group=str(f["ad_group"].iat[best]), ad_channel=str(f["channel"].iat[best]),
         category=category, category_mask=cat["category"].to_numpy() == category,
     )

@@ -72,9 +72,11 @@ def build(
         if w and cm:
             add(f"{year} Black Friday & Cyber Monday -25%", "shopify", w[0], cm[1], [], "percent", 25, 30000)
         anniv = dt.date(year, 9, 16)
-        add(f"{year} 店铺周年庆 全店88折", "tmall|jd", anniv, anniv + dt.timedelta(days=2), [], "percent", 12, 40000)
+        add(f"{year} 店铺周年庆 全店88折", "tmall|jd", anniv, anniv + dt.timedelta(days=2), [], "percent",
+            12, 40000)
     # Douyin live streams (直播专场): every two to three weeks, a handful of SKUs at a deep cut.
-    live_pool = [s for s in catalog.sort_values("popularity", ascending=False)["sku"].head(60) if s not in exclude]
+    best = catalog.sort_values("popularity", ascending=False)["sku"].head(60)
+    live_pool = [s for s in best if s not in exclude]
     day = first + dt.timedelta(days=int(rng.integers(3, 12)))
     n = 0
     while day <= last:

@@ -90,6 +90,8 @@ def _write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: Path, fmt:
             select.append(f"CAST(round({q}, 2) AS DECIMAL(18, 2)) AS {q}")
         elif col.type == "integer":
             select.append(f"CAST({q} AS BIGINT) AS {q}")
+        elif col.type == "date" and fmt == "parquet":  # typed dates; CSV keeps YYYY-MM-DD text
+            select.append(f"CAST(NULLIF(CAST({q} AS VARCHAR), '') AS DATE) AS {q}")
         elif col.type in ("text", "enum", "list", "date"):
             select.append(f"NULLIF(CAST({q} AS VARCHAR), '') AS {q}")
         else:
@@ -102,4 +104,4 @@ def _write(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: Path, fmt:
     return path
 
 
-__all__ = ["DemoResult", "Format", "STEPS", "generate"]
+__all__ = ["STEPS", "DemoResult", "Format", "generate"]

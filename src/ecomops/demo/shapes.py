@@ -63,7 +63,8 @@ def ads_table(rows: AdRows, impressions: np.ndarray, clicks: np.ndarray, cost: n
     start = np.concatenate([[0], cum])[first]
     ln = built.lines
     ads_src = (ln["src"].to_numpy() == traffic.ADS) & (ln["kind"].to_numpy() != 1)
-    lg = ((ln["day"].to_numpy() * len(CHANNELS) + ln["ch"].to_numpy()) * n_sku + ln["sku"].to_numpy())[ads_src]
+    cell = (ln["day"].to_numpy() * len(CHANNELS) + ln["ch"].to_numpy()) * n_sku + ln["sku"].to_numpy()
+    lg = cell[ads_src]
     amount = ln["amount"].to_numpy()[ads_src]
     pos = np.searchsorted(group, lg, side="left")
     valid = (pos < len(group)) & (group[np.minimum(pos, len(group) - 1)] == lg)
@@ -76,9 +77,8 @@ def ads_table(rows: AdRows, impressions: np.ndarray, clicks: np.ndarray, cost: n
     f = rows.frame.iloc[r].reset_index(drop=True)
     f.insert(0, "date", _day_strings(dates)[d])
     f["sku"] = sku_names[rows.sku_idx[r]]
-    out = f.assign(impressions=impressions[d, r], clicks=cl, cost=cost[d, r], orders=n_orders,
-                   sales=np.round(sales, 2))
-    return out
+    return f.assign(impressions=impressions[d, r], clicks=cl, cost=cost[d, r], orders=n_orders,
+                    sales=np.round(sales, 2))
 
 
 def inventory_table(sim: SimResult, built: Built, cat: pd.DataFrame, dates: pd.DatetimeIndex,
@@ -106,7 +106,8 @@ def inventory_table(sim: SimResult, built: Built, cat: pd.DataFrame, dates: pd.D
         "date": _day_strings(dates)[d], "sku": cat["sku"].to_numpy()[kk],
         "warehouse": np.array(WAREHOUSES, dtype=object)[w],
         "on_hand": sim.avail[d, kk, w] + reserved[d, kk, w], "reserved": reserved[d, kk, w],
-        "inbound": inbound, "inbound_eta": np.where(inbound > 0, eta_str[np.clip(eta, 0, len(eta_str) - 1)], None),
+        "inbound": inbound,
+        "inbound_eta": np.where(inbound > 0, eta_str[np.clip(eta, 0, len(eta_str) - 1)], None),
     })
 
 
@@ -117,10 +118,14 @@ def listings_table(cat: pd.DataFrame, listed: np.ndarray, sim: SimResult, built:
     a = plan.windows["oversold_listing"][0]
     k = plan.sku["oversold_listing"]
     shown = int(np.floor(sim.avail[max(a - 1, 0), k].sum() * 0.9))
-    over = market.Oversold(plan.oversold_channel, k, max(shown, int(sellable[k]) + 20), a * DAY + 10 * 3600)
+    # The last successful sync, in the morning of the incident's first day (no round time: a
+    # detector must not find the incident by its timestamp).
+    synced = a * DAY + int(rng.integers(8 * 3600, 11 * 3600))
+    over = market.Oversold(plan.oversold_channel, k, max(shown, int(sellable[k]) + 20), synced)
     stop = pd.to_datetime(cat["stop_date"])
     stop_t = np.where(stop.isna(), n_days * DAY - 1,
-                      ((stop - pd.Timestamp(dates[0])).dt.days.fillna(0) * DAY + 9 * 3600)).astype(np.int64)
+                      ((stop - pd.Timestamp(dates[0])).dt.days.fillna(0) * DAY
+                       + rng.integers(9 * 3600, 18 * 3600, len(stop)))).astype(np.int64)
     out = market.listings(cat, listed, sellable, built.end_t, stop_t, over, rng)
     out["updated_at"] = stamp(built.d0, out["updated_at"].to_numpy())
     return out

@@ -15,6 +15,7 @@ from ecomops.demo.sales import SimResult
 from ecomops.demo.traffic import SOURCES
 
 DAY = 86400
+CARRIER_LEAD = 4  # days between the slowed shipments and the late deliveries they cause
 # (prefix, first number, smallest and largest step between consecutive order numbers)
 ORDER_IDS = {"tmall": ("", 3_790_000_000_000_000_000, 10**5, 3 * 10**9),
              "jd": ("", 281_000_000_000, 10**3, 10**5),
@@ -52,11 +53,17 @@ def orders_and_lines(sim: SimResult, cat: pd.DataFrame, fx: PromoEffects, price_
     stop = np.zeros(n_days, dtype=bool)
     stop[ev.loc[ev["phase"].eq("logistics_stop"), "di"].to_numpy()] = True
     a, b = plan.windows["carrier_delay"]
-    dis = orders.Disruptions(peak, stop, plan.carrier, a - 3, b - 3, 3.0)
+    # Parcels shipped from four days before the planned window ride slowly; they arrive late
+    # within it. The ground truth is then dated by the deliveries that show the delay.
+    dis = orders.Disruptions(peak, stop, plan.carrier, a - CARRIER_LEAD, b - CARRIER_LEAD, 3.0)
+    plan.onset["carrier_delay"] = a - CARRIER_LEAD
     t = orders.timestamps(od, od["zone"].to_numpy(), n_days, dis, rng)
     end_t = n_days * DAY - 1
     kind = od["kind"].to_numpy()
     status = orders.status_as_of(t, kind, end_t)
+    arrived = (t["carrier"].to_numpy() == plan.carrier) & (t["delivered_t"].to_numpy() >= 0)
+    arrival_day = t["delivered_t"].to_numpy()[arrived] // DAY
+    plan.observe("carrier_delay", arrival_day[t["delayed"].to_numpy()[arrived]], arrival_day)
     od = pd.concat([od, t], axis=1)
     od["status"] = status
     k, ch, day = ln["sku"].to_numpy(), ln["ch"].to_numpy(), ln["day"].to_numpy()
@@ -112,7 +119,11 @@ def after_sales(built: Built, cat: pd.DataFrame, dates: pd.DatetimeIndex, plan: 
     })
     a, b = plan.windows["return_spike"]
     spike = aftersales.Spike(plan.sku["return_spike"], (a - 2) * DAY, (b - 2) * DAY + DAY - 1, 4.0)
+    plan.onset["return_spike"] = a - 2
     cases = aftersales.returns(lj, built.end_t, spike, rng)
+    own = (cases["k"] == spike.sku).to_numpy()
+    asked = cases["requested_at"].to_numpy()[own] // DAY
+    plan.observe("return_spike", asked[cases["quality_hit"].to_numpy()[own]], asked)
     key = lj["order_id"].astype(str) + "/" + lj["sku"]
     returned = key.isin(cases["order_id"].astype(str) + "/" + cases["sku"]).to_numpy()
     deliv = lj["delivered_t"].to_numpy()
