@@ -42,6 +42,8 @@ DateOpt = Annotated[
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file (needed for xlsx).")]
 FastOpt = Annotated[bool, typer.Option(help="One default model per demand class, no cross-validation.")]
+RecentOpt = Annotated[bool, typer.Option(
+    "--fast", help="Each series' recent demand rate instead of the cross-validated forecast (seconds).")]
 
 
 def _day(ws: Workspace, value: dt.datetime | None) -> dt.date:
@@ -87,14 +89,13 @@ def replenish(
     date: DateOpt = None,
     fmt: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.")] = PlanFormat.table,
     out: OutOpt = None,
-    fast: FastOpt = False,
+    fast: RecentOpt = False,
 ) -> None:
     """The replenishment plan per SKU × warehouse: cover, stock-out date, safety stock, order.
 
     Example: ecomops --workspace ./shop replenish --date 2026-11-24 --format xlsx --out plan.xlsx
     """
     from ecomops.inventory import service
-    from ecomops.inventory.forecast import ForecastConfig
     from ecomops.inventory.replenish import PLAN_COLUMNS
 
     if fmt is PlanFormat.xlsx and out is None:
@@ -104,7 +105,7 @@ def replenish(
     con = ws.read_only_analytics()
     try:
         with err_console.status("Forecasting demand and planning…"):
-            plan = service.replenishment_plan(con, day, ws.settings, ForecastConfig(select=not fast))
+            plan = service.replenishment_plan(con, day, ws.settings, fast=fast)
     finally:
         con.close()
     if fmt is PlanFormat.xlsx:

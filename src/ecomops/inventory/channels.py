@@ -9,9 +9,12 @@ Sellable stock of a SKU = Σ warehouses (on_hand − reserved), never below zero
 - ``suggested_listed_stock``: the sellable stock less a safety buffer (``buffer_share`` of it),
   split by each channel's share of the SKU's recent demand (equal shares when it has none).
 
-``impact`` is the expected lost GMV of a day: for lost sales the channel's daily demand × price,
-for oversell the orders beyond stock the channel can take in ``oversell_days`` (they end as
-cancellations), negative.
+Money: ``daily_gmv`` is the channel's daily demand of the SKU × its price there (the listed
+price, else the list price), and ``impact`` = − ``daily_gmv`` for a listing with an issue (what
+each day of it costs). ``at_risk_gmv`` is what an oversold listing puts at risk within
+``oversell_days``: the stock all channels share runs out after ``sellable`` / the SKU's daily
+demand days; from then on the channel keeps taking orders that cannot ship (cancellations and
+platform penalties), up to the surplus it shows.
 """
 
 from __future__ import annotations
@@ -36,13 +39,15 @@ def check(
     ``sellable`` is ``sku, sellable``; ``channel_demand`` is ``channel, sku, daily_demand``;
     ``prices`` is ``sku, price, status`` from products.
     """
-    df = listings[["channel", "sku", "listed_stock", "status"]].copy()
+    cols = ["channel", "sku", "listed_stock", "status"]
+    df = listings[cols + (["listed_price"] if "listed_price" in listings else [])].copy()
     df["status"] = df["status"].fillna("online")
     df = df.merge(sellable, on="sku", how="left").merge(channel_demand, on=["channel", "sku"], how="left")
     df = df.merge(prices.rename(columns={"status": "product_status"}), on="sku", how="left")
     df["sellable"] = df["sellable"].fillna(0).clip(lower=0)
     df["daily_demand"] = df["daily_demand"].fillna(0.0)
     total = df.groupby("sku")["daily_demand"].transform("sum")
+    sku_rate = df["sku"].map(channel_demand.groupby("sku")["daily_demand"].sum()).fillna(0.0)
     count = df.groupby("sku")["channel"].transform("size")
     df["demand_share"] = np.where(total > 0, df["daily_demand"] / total.where(total > 0, 1), 1.0 / count)
     pool = (df["sellable"] - np.ceil(buffer_share * df["sellable"])).clip(lower=0)
@@ -57,15 +62,20 @@ def check(
     zero = online & on_sale & (listed <= 0) & (df["sellable"] > 0)
     df["issue"] = np.select([no_stock, over, offline, zero], list(ISSUES), default=None)
     # a channel without its own history still sells its share of the SKU's demand
-    sku_daily = total / count
-    rate = df["daily_demand"].where(df["daily_demand"] > 0, sku_daily)
-    price = df["price"].fillna(0.0)
-    oversold = np.minimum(listed - df["sellable"], rate * oversell_days).clip(lower=0)
-    lost = np.select([no_stock | over, offline | zero], [oversold * price, rate * price], default=0.0)
-    df["impact"] = -lost
-    df["impact"] = df["impact"].round(2)
+    rate = df["daily_demand"].where(df["daily_demand"] > 0, total / count)
+    listed_price = df["listed_price"] if "listed_price" in df else pd.Series(np.nan, index=df.index)
+    price = listed_price.where(listed_price > 0).fillna(df["price"]).fillna(0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        to_empty = np.where(sku_rate > 0, df["sellable"] / sku_rate.where(sku_rate > 0, 1.0), np.inf)
+    exposed = np.clip(oversell_days - to_empty, 0.0, oversell_days)
+    surplus = (listed - df["sellable"]).clip(lower=0)
+    oversold = np.minimum(surplus, rate * exposed)
+    df["daily_gmv"] = (rate * price).round(2)
+    df["at_risk_gmv"] = np.where(no_stock | over, oversold * price, 0.0).round(2)
+    df["impact"] = np.where(df["issue"].notna(), -df["daily_gmv"], 0.0)
     cols = ["channel", "sku", "status", "listed_stock", "sellable", "daily_demand", "demand_share",
-            "suggested_listed_stock", "issue", "impact"]
+            "suggested_listed_stock", "issue", "daily_gmv", "at_risk_gmv", "impact"]
     df["demand_share"] = df["demand_share"].round(3)
     df["daily_demand"] = df["daily_demand"].round(2)
-    return df[cols].sort_values(["impact", "channel", "sku"], ignore_index=True)
+    return df[cols].sort_values(["at_risk_gmv", "impact", "channel", "sku"],
+                                ascending=[False, True, True, True], ignore_index=True)

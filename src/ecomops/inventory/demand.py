@@ -47,7 +47,9 @@ def complete_grid(
     if not keep.any():
         return pd.DataFrame({"unique_id": pd.Series(dtype=str),
                              "ds": pd.Series(dtype="datetime64[ns]"), "y": pd.Series(dtype=float)})
-    uids, codes = np.unique(sales["unique_id"].to_numpy()[keep].astype(str), return_inverse=True)
+    # pandas' hash factorisation: np.unique sorts every row's string, ~10x slower on big frames
+    codes, uids = pd.factorize(sales["unique_id"].to_numpy()[keep].astype(str), sort=True)
+    uids = np.asarray(uids)
     day = (ds[keep] - end_day).astype(np.int64)  # <= 0
     values = sales["y"].to_numpy(dtype=float)[keep]
     first = np.zeros(len(uids), dtype=np.int64)

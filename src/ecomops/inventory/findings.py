@@ -1,14 +1,26 @@
-"""Inventory findings for the morning brief (BRIEF.md vocabulary).
+"""Inventory findings for the morning brief (BRIEF.md vocabulary), rated by money and urgency.
 
-- stock-out risk per SKU × warehouse: metric ``days_of_cover``, direction ``down``, observed the
-  cover, expected the lead time; impact = − expected GMV lost before an order placed today can
-  arrive (for a SKU that must be ordered today but will not run out before, one day of its GMV:
-  what each day of delay puts at risk);
-- overstock: ``days_of_cover`` ``up`` against the target cover, impact 0 (no GMV lost; the
-  evidence carries the stock value tied up), severity ``low``;
-- oversell risk per channel × SKU: ``days_of_cover`` ``down`` (the cover the channel shows
-  against what stock can ship); lost sales per channel × SKU (stock on hand, channel offline or
-  at zero): metric ``gmv`` ``down``, impact = − the channel's daily GMV of the SKU.
+The brief must take seconds, so this path forecasts nothing: demand is each SKU's recent rate on
+ordinary in-stock days (``rate``), and the risk is the SKU's, across its warehouses (``risk``).
+``impact`` is the GMV lost per day (negative); ``high_impact`` is the store's bar for a high
+finding: three times ``thresholds.min_impact`` or 1% of the store's ordinary daily GMV, whichever
+is larger (the detection engine uses the same bar).
+
+- stock-out per SKU (segment ``sku``, plus ``warehouse`` when only one holds it): metric
+  ``days_of_cover``, ``down``, observed the cover, expected the lead time. Only a SKU that runs
+  out before stock can arrive is a finding (inbound arriving first means no finding). ``high``:
+  out within ``URGENT_DAYS``, each day out costs at least ``high_impact`` and the loss before
+  stock can arrive is at least a day of it; ``medium``: that loss reaches ``min_impact``;
+  ``low``: a tenth of it.
+- overstock: ``days_of_cover`` ``up`` against the target cover, impact 0 (the evidence carries
+  the stock value tied up), ``low``, the ``MAX_OVERSTOCK`` largest.
+- oversell per channel × SKU: ``days_of_cover`` ``down`` (cover the channel shows against what
+  can ship), impact − the channel's daily GMV of the SKU; ``high`` when the orders it will take
+  beyond stock within a week (``at_risk_gmv``) reach ``high_impact``, ``medium`` at
+  ``min_impact``, ``low`` below.
+- lost sales per channel × SKU (stock on hand, channel offline or at zero): metric ``gmv``
+  ``down``, impact − the channel's daily GMV; ``high`` at ``high_impact``, ``medium`` at
+  ``min_impact``, else none.
 """
 
 from __future__ import annotations
@@ -16,12 +28,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ecomops.detect.findings import Finding, Severity, sort_findings
 from ecomops.settings import Settings
 
-MAX_OVERSTOCK = 10
+URGENT_DAYS = 3
+HIGH_SHARE = 0.01
+MAX_OVERSTOCK = 5
+OVERSTOCK_FACTOR = 3.0
 
 
 def _plain(v: Any) -> Any:
@@ -35,85 +51,114 @@ def _money(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def _stock(rows: pd.DataFrame, day: dt.date, min_impact: float) -> list[dict[str, Any]]:
+def high_bar(min_impact: float, store_daily_gmv: float) -> float:
+    return max(3 * min_impact, HIGH_SHARE * store_daily_gmv)
+
+
+def stock_severity(r: Any, min_impact: float, high_impact: float) -> Severity | None:
+    """The severity of a SKU's stock-out risk (``risk.sku_risk`` row), ``None``: no finding."""
+    lost = float(r.expected_lost_gmv)
+    if not r.on_sale or lost <= 0 or lost < min_impact / 10:
+        return None
+    urgent = float(r.days_of_cover) <= URGENT_DAYS
+    if urgent and float(r.daily_gmv) >= high_impact and lost >= float(r.daily_gmv):
+        return "high"
+    return "medium" if lost >= min_impact else "low"
+
+
+def _stock(skus: pd.DataFrame, wh: dict[str, list[str]], min_impact: float, high_impact: float,
+           ) -> list[dict[str, Any]]:
     out = []
-    for r in rows[rows["risk"].isin(["high", "medium"]) & (rows["daily_demand"] > 0)].itertuples():
-        lost = float(r.expected_lost_gmv)
-        impact = -lost if lost > 0 else -float(r.daily_demand * r.price)
-        if r.risk != "high" and abs(impact) < min_impact:
+    for r in skus.itertuples():
+        sev = stock_severity(r, min_impact, high_impact)
+        if sev is None:
             continue
-        big, some = abs(impact) >= min_impact, abs(impact) >= min_impact / 10
-        sev: Severity = ("high" if big and r.risk == "high"
-                         else "medium" if big or (some and r.risk == "high") else "low")
-        cover = float(r.days_of_cover) if pd.notna(r.days_of_cover) else 0.0
-        when = "is out of stock" if r.status == "stockout" else f"runs out around {r.stockout_date}"
-        text = (f"{r.sku} in {r.warehouse} {when}: {cover:.1f} days of cover against a "
-                f"{r.lead_time_days}-day lead time")
-        text += (f"; about {_money(lost)} GMV lost before a new order can arrive." if lost > 0
-                 else f"; order {r.suggested_order_qty} units from {r.supplier} today.")
-        out.append({"metric": "days_of_cover", "segment": {"sku": r.sku, "warehouse": r.warehouse},
-                        "direction": "down", "observed": round(cover, 1), "expected": float(r.lead_time_days),
-                        "impact": round(impact, 2), "severity": sev, "summary": text, "evidence": {
-                            "available": int(r.available), "daily_demand": float(r.daily_demand),
-                            "stockout_date": r.stockout_date, "reorder_point": int(r.reorder_point),
-                            "suggested_order_qty": int(r.suggested_order_qty), "supplier": r.supplier,
-                            "order_by": r.order_by}})
+        cover = float(r.days_of_cover)
+        where = wh.get(r.sku, [])
+        segment = {"sku": r.sku, "warehouse": where[0]} if len(where) == 1 else {"sku": r.sku}
+        when = "is out of stock" if cover <= 0 else f"runs out around {r.stockout_date}"
+        place = f"in {where[0]}" if len(where) == 1 else "in every warehouse"
+        text = (f"{r.sku} {when} {place} and no stock arrives before {r.relief_date} "
+                f"({r.lead_time_days}-day lead time); about {_money(r.daily_gmv)} GMV lost a day, "
+                f"{_money(r.expected_lost_gmv)} in all unless an order is expedited.")
+        out.append({"metric": "days_of_cover", "segment": segment, "direction": "down",
+                    "observed": round(cover, 1), "expected": float(r.lead_time_days),
+                    "impact": -round(float(r.daily_gmv), 2), "severity": sev, "summary": text,
+                    "evidence": {"sellable": int(r.sellable), "inbound": int(r.inbound),
+                                 "daily_demand": round(float(r.daily_demand), 2),
+                                 "price": round(float(r.price), 2),
+                                 "stockout_date": r.stockout_date, "relief_date": r.relief_date,
+                                 "expected_lost_gmv": float(r.expected_lost_gmv), "supplier": r.supplier,
+                                 "warehouses": where}})
     return out
 
 
-def _overstock(rows: pd.DataFrame, target: int, min_impact: float) -> list[dict[str, Any]]:
-    over = rows[rows["status"].eq("overstock")].assign(value=lambda d: d["on_hand"] * d["cost"])
-    over = over[over["value"] >= min_impact].nlargest(MAX_OVERSTOCK, "value")
-    return [{"metric": "days_of_cover", "segment": {"sku": r.sku, "warehouse": r.warehouse},
-                 "direction": "up", "observed": float(r.days_of_cover), "expected": float(target),
-                 "impact": 0.0, "severity": "low",
-                 "summary": (f"{r.sku} in {r.warehouse} holds {r.days_of_cover:.0f} days of cover against a "
-                          f"{target}-day target; {_money(r.value)} tied up in stock."),
-                 "evidence": {"on_hand": int(r.on_hand), "stock_value": round(float(r.value), 2),
-                           "daily_demand": float(r.daily_demand)}}
+def _overstock(skus: pd.DataFrame, products: pd.DataFrame, target: int, min_impact: float,
+               ) -> list[dict[str, Any]]:
+    cost = skus["sku"].map(products.drop_duplicates("sku").set_index("sku")["cost"]).fillna(skus["price"])
+    over = skus.assign(value=skus["on_hand"].clip(lower=0) * cost)
+    cover = np.where(over["daily_demand"] > 0, over["sellable"] / over["daily_demand"].where(
+        over["daily_demand"] > 0, 1.0), np.inf)
+    over = over.assign(cover=cover)
+    over = over[over["on_sale"] & (over["daily_demand"] > 0) & (over["cover"] > OVERSTOCK_FACTOR * target)
+                & (over["value"] >= 10 * min_impact)].nlargest(MAX_OVERSTOCK, "value")
+    return [{"metric": "days_of_cover", "segment": {"sku": r.sku}, "direction": "up",
+             "observed": round(float(r.cover), 1), "expected": float(target), "impact": 0.0,
+             "severity": "low",
+             "summary": (f"{r.sku} holds {r.cover:.0f} days of cover against a {target}-day target; "
+                         f"{_money(r.value)} tied up in stock."),
+             "evidence": {"on_hand": int(r.on_hand), "stock_value": round(float(r.value), 2),
+                          "daily_demand": round(float(r.daily_demand), 2)}}
             for r in over.itertuples()]
 
 
-def _channels(ch: pd.DataFrame, min_impact: float) -> list[dict[str, Any]]:
+def _channels(ch: pd.DataFrame, min_impact: float, high_impact: float) -> list[dict[str, Any]]:
     out = []
     for r in ch[ch["issue"].notna()].itertuples():
-        impact = float(r.impact)
         seg = {"channel": r.channel, "sku": r.sku}
         ev = {"listed_stock": int(r.listed_stock), "sellable": int(r.sellable),
-              "daily_demand": float(r.daily_demand), "suggested_listed_stock": int(r.suggested_listed_stock)}
+              "daily_demand": float(r.daily_demand), "suggested_listed_stock": int(r.suggested_listed_stock),
+              "at_risk_gmv": float(r.at_risk_gmv)}
         if r.issue in ("online_no_stock", "oversell_risk"):
-            if r.issue == "oversell_risk" and abs(impact) < min_impact:
+            risk = float(r.at_risk_gmv)
+            if risk <= 0:
                 continue
-            rate = max(float(r.daily_demand), 1e-9)
-            sev: Severity = "high" if abs(impact) >= min_impact else "medium"
+            sev: Severity = "high" if risk >= high_impact else "medium" if risk >= min_impact else "low"
+            rate = float(r.daily_demand)
             text = (f"{r.sku} shows {int(r.listed_stock)} units on {r.channel} but only {int(r.sellable)} "
-                    f"can ship; list {int(r.suggested_listed_stock)} to avoid cancelled orders.")
+                    f"can ship; about {_money(risk)} of orders within a week would be cancelled: list "
+                    f"{int(r.suggested_listed_stock)}.")
             out.append({"metric": "days_of_cover", "segment": seg, "direction": "down",
-                            "observed": round(float(r.sellable) / rate, 1) if r.daily_demand > 0 else 0.0,
-                            "expected": round(float(r.listed_stock) / rate, 1) if r.daily_demand > 0 else 0.0,
-                            "impact": impact, "severity": sev, "summary": text, "evidence": ev})
-        elif abs(impact) >= min_impact:
-            sev = "high" if abs(impact) >= 3 * min_impact else "medium"
+                        "observed": round(float(r.sellable) / rate, 1) if rate > 0 else 0.0,
+                        "expected": round(float(r.listed_stock) / rate, 1) if rate > 0 else 0.0,
+                        "impact": float(r.impact), "severity": sev, "summary": text, "evidence": ev})
+        elif abs(float(r.impact)) >= min_impact:
+            sev = "high" if abs(float(r.impact)) >= high_impact else "medium"
             why = "is offline" if r.issue == "lost_sales_offline" else "shows zero stock"
             text = (f"{r.sku} {why} on {r.channel} while {int(r.sellable)} units can ship; "
-                    f"about {_money(abs(impact))} GMV lost a day.")
+                    f"about {_money(abs(float(r.impact)))} GMV lost a day.")
             out.append({"metric": "gmv", "segment": seg, "direction": "down", "observed": 0.0,
-                        "expected": abs(impact), "impact": impact, "severity": sev, "summary": text,
-                        "evidence": ev})
+                        "expected": abs(float(r.impact)), "impact": float(r.impact), "severity": sev,
+                        "summary": text, "evidence": ev})
     return out
 
 
 def inventory_findings(con_or_backend: Any, date: dt.date, settings: Settings) -> list[Finding]:
-    """Stock-out risk, overstock, oversell and lost-sales findings of ``date``, sorted."""
+    """Stock-out, overstock, oversell and lost-sales findings of ``date``, sorted (see module doc)."""
     from ecomops.inventory import service
 
     t = settings.thresholds
-    try:
-        plan = service.replenishment_plan(con_or_backend, date, settings)
-        raw = _stock(plan.rows, date, t.min_impact) + _overstock(plan.rows, t.target_cover_days, t.min_impact)
-    except service.NoDataError:
-        raw = []
-    raw += _channels(service.channel_report(con_or_backend, date, settings), t.min_impact)
+    risk = service.stock_risk(con_or_backend, date, settings)
+    high = high_bar(t.min_impact, risk.store_daily_gmv)
+    raw: list[dict[str, Any]] = []
+    if not risk.skus.empty:
+        pos = risk.positions
+        held = pos[pos["on_hand"] > 0].groupby("sku")["warehouse"].agg(lambda w: sorted(set(w)))
+        everywhere = pos.groupby("sku")["warehouse"].agg(lambda w: sorted(set(w)))
+        wh = {**everywhere.to_dict(), **held.to_dict()}
+        raw += _stock(risk.skus, wh, t.min_impact, high)
+        raw += _overstock(risk.skus, risk.products, t.target_cover_days, t.min_impact)
+    raw += _channels(service.channel_report(con_or_backend, date, settings), t.min_impact, high)
     findings = [
         Finding(id=f"f-{date.isoformat()}-inventory-{i:04d}", module="inventory", process_step="stock",
                 since=date, **{k: v for k, v in r.items() if k != "evidence"},

@@ -37,5 +37,11 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "intermittent": ("seasonal_naive", "seasonal_avg8", "avg28", "seasonal_ses", "croston", "sba",
                      "tsb", "adida", "imapa"),
 }
+LARGE_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "continuous": ("seasonal_avg4", "avg28", "seasonal_ses", "ses"),
+    "intermittent": ("avg28", "sba", "tsb", "adida", "imapa"),
+}
+"""Fewer candidates for big catalogues (``ForecastConfig.large``): the window averages and
+smoothers that cover the others' ground (Croston ≈ SBA, seasonal naive ⊂ seasonal average)."""
 EXPENSIVE: tuple[str, ...] = ("ets", "theta")
 FAST_DEFAULT = {"continuous": "seasonal_ses", "intermittent": "tsb"}

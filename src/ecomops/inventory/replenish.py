@@ -12,8 +12,8 @@ For every stock position (latest snapshot of a SKU in a warehouse) and its daily
 - when the stock position (available) is at or below the reorder point, order up to the demand
   of lead time + target cover plus safety stock, at least the MOQ;
 - ``risk``: ``high`` when the SKU runs out before an order placed today could arrive (or is out
-  already), ``medium`` when it must be ordered now (or runs out within a week after the lead
-  time), else ``low``;
+  already with nothing arriving first), ``medium`` when it must be ordered now (or runs out
+  within a week after the lead time), else ``low``;
 - ``expected_lost_gmv``: the units the projection cannot serve within the lead time × price.
 """
 
@@ -22,10 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 PLAN_COLUMNS = (
     "sku", "warehouse", "available", "daily_demand", "days_of_cover", "stockout_date",
@@ -33,6 +33,8 @@ PLAN_COLUMNS = (
 )
 RATE_DAYS = 28
 MIN_CYCLE_UNITS = 0.5
+MAX_STOCKOUT_DAYS = 366
+"""A stock-out further away than this is not projected (``stockout_date`` empty)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def _matrix(ids: pd.Index, forecast: pd.DataFrame, as_of: dt.date, horizon: int)
     return out
 
 
-def _walk(stock: np.ndarray, arrivals: np.ndarray, dem: np.ndarray, lead: np.ndarray,
+def walk(stock: np.ndarray, arrivals: np.ndarray, dem: np.ndarray, lead: np.ndarray,
           ) -> tuple[np.ndarray, np.ndarray]:
     """Fractional days until demand first exceeds stock (NaN if never), and units lost in lead time."""
     n, horizon = dem.shape
@@ -110,7 +112,7 @@ def plan(
     arrivals[rows, eta_day[rows]] = inbound[rows]
     available = now + np.where(counted, inbound, 0.0)
 
-    cover, lost = _walk(now, arrivals, dem, lead)
+    cover, lost = walk(now, arrivals, dem, lead)
     rate = dem[:, -RATE_DAYS:].mean(axis=1)
     end_stock = np.maximum(now, 0) + arrivals.sum(axis=1) - dem.sum(axis=1)
     beyond = np.where(rate > 0, horizon + end_stock / np.where(rate > 0, rate, 1.0), np.nan)
@@ -118,7 +120,7 @@ def plan(
     daily = dem[:, :RATE_DAYS].mean(axis=1)
     cover = np.where((daily <= 0) & (rate <= 0), np.nan, cover)
 
-    z = float(norm.ppf(pol.service_level))
+    z = NormalDist().inv_cdf(pol.service_level)  # stdlib: scipy.stats costs seconds to import
     sigma = pos["rmse"].fillna(0.0).to_numpy(dtype=float)
     safety = np.ceil(z * sigma * np.sqrt(lead))
     cum = np.cumsum(dem, axis=1)
@@ -132,7 +134,7 @@ def plan(
 
     # a SKU expected to sell less than half a unit over lead time + target cover is not at risk
     selling = take(lead + target) >= MIN_CYCLE_UNITS
-    high = selling & ((now <= 0) | (cover < lead))
+    high = selling & (cover < lead)
     medium = selling & ~high & ((available <= reorder) | (cover < lead + 7))
     risk = np.select([high, medium], ["high", "medium"], default="low")
     status = np.select(
@@ -142,7 +144,8 @@ def plan(
     price = pos["price"].fillna(0.0).to_numpy(dtype=float)
     unit_cost = pos["cost"].fillna(pos["price"]).fillna(0.0).to_numpy(dtype=float)
     stockout = [
-        None if math.isnan(c) else (as_of if (c <= 0 and x <= 0) else as_of + dt.timedelta(days=int(c) + 1))
+        None if math.isnan(c) or c > MAX_STOCKOUT_DAYS
+        else as_of if (c <= 0 and x <= 0) else as_of + dt.timedelta(days=int(c) + 1)
         for c, x in zip(cover, now, strict=True)
     ]
     order_by = [

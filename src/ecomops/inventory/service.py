@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ecomops.errors import NoDataError
-from ecomops.inventory import channels, elasticity, queries, replenish, slow_movers
+from ecomops.inventory import channels, elasticity, queries, rate, replenish, risk, slow_movers, uplift
 from ecomops.inventory.forecast import ForecastConfig, ForecastResult, forecast_demand
 from ecomops.settings import Settings
 
@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 HISTORY_DAYS = 730
 CHANNEL_DAYS = 28
+FAST_POSITION_DAYS = 35
+"""The brief reads snapshots of the last five weeks only (older ones are stale)."""
 SEP = "@"
 
 
@@ -48,22 +50,50 @@ def events(con: Any, start: dt.date, end: dt.date, series: pd.DataFrame) -> pd.D
     """Event labels for forecasting: shop promotions (``promo``) first, then the festival calendar."""
     from ecomops.promo.calendar import events as calendar
 
-    frames = []
-    promos = _read(con, queries.PROMOTIONS, start=start, end=end)
-    for p in promos.itertuples():
-        days = pd.date_range(max(pd.Timestamp(p.start_date), pd.Timestamp(start)),
-                             min(pd.Timestamp(p.end_date), pd.Timestamp(end)), freq="D")
-        skus = [s.strip() for s in str(p.skus).split("|") if s.strip()]
-        if not skus:
-            frames.append(pd.DataFrame({"ds": days, "event": "promo", "unique_id": None}))
-            continue
-        ids = series.loc[series["sku"].isin(skus), "unique_id"]
-        frames.append(pd.DataFrame({"unique_id": np.repeat(ids.to_numpy(), len(days)),
-                                    "ds": np.tile(days.to_numpy(), len(ids)), "event": "promo"}))
-    cal = calendar(start, end)
-    label = np.where(cal["phase"].eq("holiday"), cal["event"], cal["event"] + ":" + cal["phase"])
-    frames.append(pd.DataFrame({"ds": pd.to_datetime(cal["date"]), "event": label, "unique_id": None}))
-    return pd.concat(frames, ignore_index=True)
+    promos = _read(con, queries.PROMOTIONS_SQL, start=start, end=end)
+    return uplift.event_table(promos, calendar(start, end), series, start, end)
+
+
+def positions(con: Any, as_of: dt.date, days: int = HISTORY_DAYS) -> pd.DataFrame:
+    """The latest snapshot of every SKU x warehouse within ``days`` up to ``as_of``."""
+    start = as_of - dt.timedelta(days=days - 1)
+    return _read(con, queries.POSITIONS, as_of=as_of, start=start)
+
+
+def products(con: Any) -> pd.DataFrame:
+    return _read(con, queries.PRODUCTS_SQL)
+
+
+def fast_rates(con: Any, as_of: dt.date, *, by: str = "sku") -> pd.DataFrame:
+    """``rate.recent_rates`` of every SKU (``by="sku"``) or SKU x warehouse (``"series"``).
+
+    Cheap: two aggregate queries over the last ``rate.LOOKBACK`` days and the event calendar.
+    """
+    start = as_of - dt.timedelta(days=rate.LOOKBACK - 1)
+    if by == "sku":
+        sales = _read(con, queries.SALES_BY_SKU, start=start, as_of=as_of)
+        stock = _read(con, queries.STOCK_BY_SKU, start=start, as_of=as_of)
+        keys = pd.DataFrame({"unique_id": stock["unique_id"].unique()})
+        keys["sku"] = keys["unique_id"]
+    else:
+        sales = _read(con, queries.SALES, start=start, as_of=as_of)
+        sales = sales.rename(columns={"y": "units"})
+        sales["unique_id"] = series_id(sales["sku"], sales["warehouse"])
+        stock = _read(con, queries.STOCK_BY_SERIES, start=start, as_of=as_of)
+        stock["unique_id"] = series_id(stock["sku"], stock["warehouse"])
+        keys = stock[["unique_id", "sku"]].drop_duplicates("unique_id")
+    ids = pd.Index(sorted(set(keys["unique_id"]) | set(sales["unique_id"])))
+    ev = events(con, start, as_of, keys)
+    return rate.recent_rates(sales, as_of, ids=ids, stock=stock, events=ev)
+
+
+def _fast_forecast(con: Any, as_of: dt.date, horizon: int) -> ForecastResult:
+    rates = fast_rates(con, as_of, by="series")
+    series = pd.DataFrame({"unique_id": rates["unique_id"], "method": "recent_rate",
+                           "rmse": rates["sd"], "mae": rates["sd"], "demand_class": None,
+                           "mean": rates["daily_demand"]})
+    return ForecastResult(forecast=rate.flat_forecast(rates, as_of, horizon), series=series,
+                          uplift=uplift.Uplift())
 
 
 def forecast_store(con: Any, as_of: dt.date, config: ForecastConfig | None = None,
@@ -73,15 +103,18 @@ def forecast_store(con: Any, as_of: dt.date, config: ForecastConfig | None = Non
     cfg = config or ForecastConfig()
     start = as_of - dt.timedelta(days=HISTORY_DAYS - 1)
     sales = _read(con, queries.SALES, start=start, as_of=as_of)
-    products = _read(con, queries.PRODUCTS)
+    prods = products(con)
     sales["unique_id"] = series_id(sales["sku"], sales["warehouse"])
     keys = sales[["unique_id", "sku", "warehouse"]].drop_duplicates("unique_id")
     cens = _read(con, queries.CENSORED, start=start, as_of=as_of)
     cens["unique_id"] = series_id(cens["sku"], cens["warehouse"])
-    groups = keys.set_index("unique_id")["sku"].map(products.set_index("sku")["category"].to_dict())
+    groups = keys.set_index("unique_id")["sku"].map(prods.set_index("sku")["category"].to_dict())
     ev = events(con, start, as_of + dt.timedelta(days=cfg.horizon), keys)
+    first = _read(con, queries.FIRST_IN_STOCK, start=start, as_of=as_of)
+    starts = pd.Series(pd.to_datetime(first["first_day"]).to_numpy(),
+                       index=series_id(first["sku"], first["warehouse"]))
     result = forecast_demand(sales[["unique_id", "ds", "y"]], as_of, cfg, events=ev, groups=groups,
-                             censored=cens[["unique_id", "ds"]])
+                             censored=cens[["unique_id", "ds"]], starts=starts)
     return result, keys
 
 
@@ -95,26 +128,55 @@ class PlanResult:
 
 
 def replenishment_plan(con: Any, as_of: dt.date, settings: Settings,
-                       config: ForecastConfig | None = None) -> PlanResult:
-    """The plan of every stock position on ``as_of`` and the purchase orders by supplier."""
-    positions = _read(con, queries.POSITIONS, as_of=as_of)
-    if positions.empty:
+                       config: ForecastConfig | None = None, *, fast: bool = False) -> PlanResult:
+    """The plan of every stock position on ``as_of`` and the purchase orders by supplier.
+
+    ``fast``: each series' recent rate (``rate``) instead of the cross-validated forecast.
+    """
+    pos = positions(con, as_of)
+    if pos.empty:
         raise NoDataError(f"no inventory snapshot on or before {as_of}",
                           hint="import an inventory file (DATA.md, table inventory)")
-    products = _read(con, queries.PRODUCTS)
+    prods = products(con)
     pol = policy(settings)
-    lead = int(products["lead_time_days"].fillna(pol.default_lead_time).max()) if len(products) else 14
+    lead = int(prods["lead_time_days"].fillna(pol.default_lead_time).max()) if len(prods) else 14
     cfg = config or ForecastConfig()
     horizon = max(cfg.horizon, lead + pol.target_cover_days + 1)
-    cfg = ForecastConfig(**{**cfg.__dict__, "horizon": horizon})
-    result, keys = forecast_store(con, as_of, cfg)
-    positions["unique_id"] = series_id(positions["sku"], positions["warehouse"])
-    rows = replenish.plan(positions, products, result.forecast,
+    pos["unique_id"] = series_id(pos["sku"], pos["warehouse"])
+    if fast:
+        result = _fast_forecast(con, as_of, horizon)
+        keys = pos[["unique_id", "sku", "warehouse"]]
+    else:
+        cfg = ForecastConfig(**{**cfg.__dict__, "horizon": horizon})
+        result, keys = forecast_store(con, as_of, cfg)
+    rows = replenish.plan(pos, prods, result.forecast,
                           result.series[["unique_id", "rmse", "demand_class", "method"]], as_of, pol)
     rows["snapshot_date"] = rows[["sku", "warehouse"]].merge(
-        positions[["sku", "warehouse", "snapshot_date"]], on=["sku", "warehouse"], how="left"
+        pos[["sku", "warehouse", "snapshot_date"]], on=["sku", "warehouse"], how="left"
     )["snapshot_date"].dt.date.to_numpy()
     return PlanResult(as_of, rows, replenish.purchase_orders(rows), result, keys)
+
+
+@dataclass(frozen=True)
+class StockRisk:
+    skus: pd.DataFrame
+    """``risk.sku_risk``'s rows."""
+    store_daily_gmv: float
+    """The store's expected GMV of an ordinary day: Σ SKUs recent rate × price."""
+    positions: pd.DataFrame
+    products: pd.DataFrame
+
+
+def stock_risk(con: Any, as_of: dt.date, settings: Settings) -> StockRisk:
+    """SKU-level stock-out risk in money on ``as_of``, from recent demand rates (the brief's path)."""
+    pos = positions(con, as_of, FAST_POSITION_DAYS)
+    prods = products(con)
+    rates = fast_rates(con, as_of, by="sku")
+    gmv = float((rates["daily_demand"] * rates["price"]).fillna(0.0).sum())
+    if pos.empty:
+        return StockRisk(pd.DataFrame(columns=["sku"]), gmv, pos, prods)
+    lead = policy(settings).default_lead_time
+    return StockRisk(risk.sku_risk(pos, rates, prods, as_of, default_lead_time=lead), gmv, pos, prods)
 
 
 def slow_mover_report(con: Any, as_of: dt.date, settings: Settings,
@@ -131,24 +193,24 @@ def slow_mover_report(con: Any, as_of: dt.date, settings: Settings,
     classes = slow_movers.abc_xyz(daily, as_of)
     last = _read(con, queries.LAST_SALE, as_of=as_of).set_index("sku")["last_sale"]
     t = settings.thresholds
-    pre = slow_movers.slow_movers(stock, last, _read(con, queries.PRODUCTS), classes,
+    pre = slow_movers.slow_movers(stock, last, products(con), classes,
                                   pd.DataFrame(columns=elasticity.COLUMNS), as_of,
                                   target_cover_days=t.target_cover_days, slow_mover_days=t.slow_mover_days)
     sub = daily[daily["sku"].isin(pre["sku"])].assign(price=lambda d: d["revenue"] / d["units"])
     el = elasticity.estimate(sub)
-    return slow_movers.slow_movers(stock, last, _read(con, queries.PRODUCTS), classes, el, as_of,
+    return slow_movers.slow_movers(stock, last, products(con), classes, el, as_of,
                                    target_cover_days=t.target_cover_days, slow_mover_days=t.slow_mover_days)
 
 
 def channel_report(con: Any, as_of: dt.date, settings: Settings) -> pd.DataFrame:
     """Every channel listing against sellable stock, with its issue and suggested listed stock."""
     listings = _read(con, queries.LISTINGS, as_of=as_of)
-    positions = _read(con, queries.POSITIONS, as_of=as_of)
-    sellable = (positions.assign(sellable=positions["on_hand"] - positions["reserved"])
+    pos = positions(con, as_of, FAST_POSITION_DAYS)
+    sellable = (pos.assign(sellable=(pos["on_hand"] - pos["reserved"]).clip(lower=0))
                 .groupby("sku", as_index=False)["sellable"].sum())
     start = as_of - dt.timedelta(days=CHANNEL_DAYS - 1)
     demand = _read(con, queries.CHANNEL_DEMAND, start=start, as_of=as_of, days=CHANNEL_DAYS)
-    prices = _read(con, queries.PRODUCTS)[["sku", "price", "status"]]
+    prices = products(con)[["sku", "price", "status"]]
     return channels.check(listings, sellable, demand, prices)
 
 

@@ -17,6 +17,7 @@ other than through ARIMA-type exogenous terms, which are far too slow per SKU.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -133,3 +134,38 @@ def factors_for(frame: pd.DataFrame, labels: pd.Series, uplift: Uplift) -> np.nd
     grp = keyed.merge(uplift.groups, on=["group", "event"], how="left")
     out[has] = own["factor"].fillna(grp["factor"]).fillna(1.0).to_numpy()
     return out
+
+
+def event_table(
+    promotions: pd.DataFrame,
+    calendar: pd.DataFrame,
+    series: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+) -> pd.DataFrame:
+    """Event days (``ds, event, unique_id``) for ``label_days``, shop promotions listed first.
+
+    ``promotions`` has ``start_date, end_date, skus`` (``|``-separated, empty = whole shop);
+    ``calendar`` is ``ecomops.promo.calendar.events``'s frame (``date, event, phase``), labelled
+    ``event:phase`` (``public_holiday`` alone); ``series`` maps ``unique_id`` to ``sku``.
+    """
+    frames = []
+    for p in promotions.itertuples():
+        days = pd.date_range(max(pd.Timestamp(p.start_date), pd.Timestamp(start)),
+                             min(pd.Timestamp(p.end_date), pd.Timestamp(end)), freq="D")
+        skus = [s.strip() for s in str(p.skus if pd.notna(p.skus) else "").split("|") if s.strip()]
+        if not skus:
+            frames.append(pd.DataFrame({"ds": days, "event": "promo", "unique_id": None}))
+            continue
+        ids = series.loc[series["sku"].isin(skus), "unique_id"]
+        frames.append(pd.DataFrame({"unique_id": np.repeat(ids.to_numpy(), len(days)),
+                                    "ds": np.tile(days.to_numpy(), len(ids)), "event": "promo"}))
+    if not calendar.empty:
+        label = np.where(calendar["phase"].eq("holiday"), calendar["event"],
+                         calendar["event"] + ":" + calendar["phase"])
+        frames.append(pd.DataFrame({"ds": pd.to_datetime(calendar["date"]), "event": label,
+                                    "unique_id": None}))
+    if not frames:
+        return pd.DataFrame({"ds": pd.Series(dtype="datetime64[ns]"), "event": pd.Series(dtype=object),
+                             "unique_id": pd.Series(dtype=object)})
+    return pd.concat(frames, ignore_index=True)
