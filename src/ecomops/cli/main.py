@@ -29,6 +29,9 @@ COMMAND_MODULES = [
     "ecomops.cli.explain_cmds",
     "ecomops.cli.ingest_cmds",
     "ecomops.cli.inventory_cmds",
+    "ecomops.cli.web_cmds",
+    "ecomops.cli.demo_cmds",
+    "ecomops.cli.brief_cmds",
 ]
 
 

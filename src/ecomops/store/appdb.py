@@ -25,7 +25,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from ecomops.errors import WorkspaceError
 
@@ -84,6 +84,9 @@ class Task(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    comments: Mapped[list[TaskComment]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="TaskComment.id"
+    )
 
 
 class TaskComment(Base):
@@ -135,6 +138,11 @@ class AuditLog(Base):
     user: Mapped[str | None] = mapped_column(String(80), nullable=True)
     action: Mapped[str] = mapped_column(String(80))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def audit(session: Session, user: str | None, action: str, **detail: Any) -> None:
+    """Add an audit row to ``session``; it is committed with the change it describes."""
+    session.add(AuditLog(user=user, action=action, detail=detail))
 
 
 def alembic_config(url: str) -> Config:

@@ -71,12 +71,21 @@ def _task_line(t: TaskView, _: Gettext) -> str:
 
 def standup(
     brief: Mapping[str, Any], tasks: Iterable[TaskView], day: dt.date, gettext: Gettext = _identity,
+    lang: str | None = None,
 ) -> TeamReport:
-    """Stand-up for the morning after ``day``: that day's key figures, progress, risks, needs."""
+    """Stand-up for the morning after ``day``: that day's key figures, progress, risks, needs.
+
+    ``lang`` names metrics and severities with the shared labels of ``ecomops.i18n``."""
+    from ecomops.i18n import label
+
     _ = gettext
+
+    def name(kind: str, value: str) -> str:
+        return label(kind, value, lang) if lang else value
+
     tasks = list(tasks)
     figures = [
-        f"{_(k['metric'])}: {_number(k['metric'], k.get('value'))} "
+        f"{name('metric', k['metric'])}: {_number(k['metric'], k.get('value'))} "
         f"({_('DoD')} {_pct(k.get('dod'))}, {_('WoW')} {_pct(k.get('wow'))})"
         for k in brief.get("kpis", [])[:6]
     ]
@@ -84,7 +93,7 @@ def standup(
     doing = [t for t in tasks if t.status == "doing"]
     progress = [f"✓ {_task_line(t, _)}" for t in done] + [f"→ {_task_line(t, _)}" for t in doing]
     today = day + dt.timedelta(days=1)
-    risks = [f"[{_(f['severity'])}] {f['summary']}" for f in brief.get("findings", [])
+    risks = [f"[{name('severity', f['severity'])}] {f['summary']}" for f in brief.get("findings", [])
              if f.get("severity") == "high"][:5]
     risks += [f"{_('Overdue')}: {_task_line(t, _)}" for t in tasks if t.overdue(today)]
     needs = [f"{_('No owner')}: {_task_line(t, _)}" for t in tasks if t.status != "done" and not t.owner]
@@ -106,7 +115,8 @@ def end_of_day(tasks: Iterable[TaskView], day: dt.date, gettext: Gettext = _iden
     done = [_task_line(t, _) for t in tasks if t.status == "done" and t.closed_on == day]
     open_ = [t for t in tasks if t.status != "done"]
     not_done = [_task_line(t, _) for t in open_ if t.due is not None and t.due <= day]
-    plan = [_task_line(t, _) for t in open_ if t.status == "doing" or (t.due is not None and t.due <= tomorrow)]
+    plan = [_task_line(t, _) for t in open_
+            if t.status == "doing" or (t.due is not None and t.due <= tomorrow)]
     return TeamReport("eod", f"{_('End of day')} {day.isoformat()}", day, [
         Section(_("Done"), done),
         Section(_("Not done"), not_done),

@@ -1,0 +1,204 @@
+"""The task board's I/O: tasks, comments and audit rows in the app database; checks on the store.
+
+Every change writes an ``AuditLog`` row naming the user. Front ends (console, API, tests) call
+these functions; the rules live in ``model``, ``checks`` and ``reports``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from ecomops.errors import EcomopsError, InputError
+from ecomops.store.appdb import Task, TaskComment, audit, utcnow
+from ecomops.tasks.checks import Check, CheckResult, evaluate, window
+from ecomops.tasks.model import Comment, TaskDraft, TaskView, check_status
+from ecomops.tasks.series import metric_sql
+
+if TYPE_CHECKING:
+    import duckdb
+
+log = logging.getLogger(__name__)
+COMMENT_MAX = 4000
+
+
+class TaskNotFound(InputError):
+    code = "not_found"
+
+
+def _local_date(at: dt.datetime | None, tz: ZoneInfo) -> dt.date | None:
+    if at is None:
+        return None
+    return at.replace(tzinfo=dt.UTC).astimezone(tz).date()
+
+
+def to_view(task: Task, tz: ZoneInfo) -> TaskView:
+    return TaskView(
+        id=task.id, title=task.title, status=check_status(task.status),
+        description=task.description, owner=task.owner, owner_role=task.owner_role, due=task.due,
+        acceptance=task.acceptance, acceptance_check=task.acceptance_check,
+        check_result=task.check_result, finding_ids=tuple(task.finding_ids or ()),
+        brief_date=task.brief_date, created_by=task.created_by,
+        created_on=_local_date(task.created_at, tz), closed_on=_local_date(task.closed_at, tz),
+        comments=tuple(Comment(c.author, c.text, c.created_at)
+                       for c in sorted(task.comments, key=lambda c: c.id)),
+    )
+
+
+class TaskBoard:
+    """Tasks of one workspace's app database; ``tz`` is the store's time zone."""
+
+    def __init__(self, sessions: sessionmaker[Session], tz: str) -> None:
+        self.sessions = sessions
+        self.tz = ZoneInfo(tz)
+
+    def _get(self, session: Session, task_id: int) -> Task:
+        task = session.get(Task, task_id, options=[selectinload(Task.comments)])
+        if task is None:
+            raise TaskNotFound(f"there is no task #{task_id}")
+        return task
+
+    def list(self, *, status: str | None = None) -> list[TaskView]:
+        with self.sessions() as session:
+            query = select(Task).options(selectinload(Task.comments)).order_by(Task.id)
+            if status:
+                query = query.where(Task.status == check_status(status))
+            return [to_view(t, self.tz) for t in session.scalars(query)]
+
+    def titles_from_brief(self, brief_date: dt.date) -> set[str]:
+        """Titles of the tasks made from the brief of ``brief_date`` (to mark its actions)."""
+        with self.sessions() as session:
+            return set(session.scalars(select(Task.title).where(Task.brief_date == brief_date)))
+
+    def get(self, task_id: int) -> TaskView:
+        with self.sessions() as session:
+            return to_view(self._get(session, task_id), self.tz)
+
+    def create(self, draft: TaskDraft, user: str) -> TaskView:
+        if draft.acceptance_check is not None:
+            Check.parse(draft.acceptance_check)
+        with self.sessions() as session:
+            task = Task(
+                title=draft.title, description=draft.description, status="todo", owner=draft.owner,
+                owner_role=draft.owner_role, due=draft.due, acceptance=draft.acceptance,
+                acceptance_check=draft.acceptance_check, finding_ids=list(draft.finding_ids),
+                brief_date=draft.brief_date, created_by=user,
+            )
+            session.add(task)
+            session.flush()
+            audit(session, user, "task.create", task_id=task.id, title=task.title)
+            session.commit()
+            return self.get(task.id)
+
+    def update(self, task_id: int, user: str, **fields: Any) -> TaskView:
+        """Change ``owner``, ``due``, ``title`` or ``acceptance`` (None keeps the value; "" clears
+        owner and due)."""
+        allowed = {"owner", "due", "title", "acceptance"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise InputError(f"a task has no field {sorted(unknown)[0]!r} to change")
+        with self.sessions() as session:
+            task = self._get(session, task_id)
+            changed: dict[str, Any] = {}
+            for name, value in fields.items():
+                if value is None:
+                    continue
+                if name == "title":
+                    TaskDraft(title=value)  # validates
+                if name in ("owner", "due") and value == "":
+                    value = None
+                if getattr(task, name) != value:
+                    setattr(task, name, value)
+                    changed[name] = value.isoformat() if isinstance(value, dt.date) else value
+            if changed:
+                audit(session, user, "task.update", task_id=task_id, **changed)
+                session.commit()
+            return to_view(task, self.tz)
+
+    def comment(self, task_id: int, user: str, text: str) -> TaskView:
+        text = text.strip()
+        if not text:
+            raise InputError("a comment cannot be empty")
+        if len(text) > COMMENT_MAX:
+            raise InputError(f"a comment has at most {COMMENT_MAX} characters")
+        with self.sessions() as session:
+            task = self._get(session, task_id)
+            task.comments.append(TaskComment(author=user, text=text))
+            audit(session, user, "task.comment", task_id=task_id)
+            session.commit()
+            return self.get(task_id)
+
+    def move(
+        self, task_id: int, status: str, user: str, *, as_of: dt.date,
+        store: duckdb.DuckDBPyConnection | None = None,
+    ) -> TaskView:
+        """Move a task to another column; moving it to ``done`` closes it and, when its acceptance
+        has a machine check and ``store`` is given, checks it on the data up to ``as_of``."""
+        new = check_status(status)
+        with self.sessions() as session:
+            task = self._get(session, task_id)
+            old = task.status
+            if old == new:
+                return to_view(task, self.tz)
+            task.status = new
+            detail: dict[str, Any] = {"task_id": task_id, "from": old, "to": new}
+            if new == "done":
+                task.closed_at = utcnow()
+                if task.acceptance_check and store is not None:
+                    result = run_check(store, task.acceptance_check, as_of)
+                    task.check_result = result.to_dict()
+                    detail["check"] = result.outcome
+            else:
+                task.closed_at = None
+            audit(session, user, "task.move", **detail)
+            session.commit()
+            return to_view(task, self.tz)
+
+
+def metric_history(
+    store: duckdb.DuckDBPyConnection, metric: str, segment: Mapping[str, str],
+    start: dt.date, end: dt.date,
+) -> dict[dt.date, float | None]:
+    """``metric`` on ``segment`` per day from ``start`` to ``end``: from the declared metric layer
+    (``ecomops.metrics``) when it knows the metric, else from ``series``. ``InputError`` when
+    neither can cut the metric by the segment's dimensions."""
+    from ecomops.metrics import METRICS, daily
+    from ecomops.store.analytics import ibis_backend
+
+    cur = store.cursor()
+    try:
+        if metric in METRICS:
+            df = daily(ibis_backend(cur), [metric], [], start, end, as_of=end, filters=dict(segment))
+            return {d: (None if v is None or v != v else float(v))
+                    for d, v in zip(df["date"], df[metric], strict=True)}
+        sql, params, _ = metric_sql(metric, start, end, filters=segment)
+        rows = cur.execute(sql, params).fetchall()
+    finally:
+        cur.close()
+    return {r[0]: (None if r[-1] is None else float(r[-1])) for r in rows}
+
+
+def check_series(
+    store: duckdb.DuckDBPyConnection, check: Check, as_of: dt.date
+) -> dict[dt.date, float | None]:
+    """The check's metric on its segment, day by day over the check's window."""
+    start, end = window(check, as_of)
+    return metric_history(store, check.metric, check.segment, start, end)
+
+
+def run_check(store: duckdb.DuckDBPyConnection, raw: Mapping[str, Any], as_of: dt.date) -> CheckResult:
+    """Evaluate an acceptance check; a check the data cannot answer comes back ``unknown``."""
+    try:
+        check = Check.parse(raw)
+        return evaluate(check, check_series(store, check, as_of), as_of)
+    except EcomopsError as exc:
+        return CheckResult("unknown", as_of, [], exc.message)
+    except Exception as exc:  # a broken store must not stop a task from closing
+        log.warning("acceptance check failed: %s", exc, exc_info=True)
+        return CheckResult("unknown", as_of, [], f"the check could not run: {exc.__class__.__name__}")

@@ -1,0 +1,215 @@
+"""Users, API tokens, console sessions and login rate limiting, in the app database.
+
+Secrets never reach the database: passwords are argon2 hashes, session cookies and API tokens are
+random strings of which only the SHA-256 is stored. Every change writes an audit row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ecomops.errors import EcomopsError, InputError
+from ecomops.i18n import SUPPORTED
+from ecomops.store.appdb import ApiToken, LoginAttempt, User, WebSession, audit, utcnow
+from ecomops.web.passwords import digest, hash_password, new_secret, verify_password
+
+Role = Literal["admin", "operator", "viewer"]
+ROLES: tuple[Role, ...] = get_args(Role)
+RANK: dict[str, int] = {"viewer": 0, "operator": 1, "admin": 2}
+NAME_RE = re.compile(r"^[\w.@-]{1,80}$")
+PASSWORD_MIN = 8
+SESSION_DAYS = 7
+LOCKOUT = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_NAME = 5
+MAX_FAILURES_PER_CLIENT = 20
+
+
+class TooManyAttempts(EcomopsError):
+    code = "rate_limited"
+
+
+class UserNotFound(InputError):
+    code = "not_found"
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    name: str
+    role: Role
+    language: str
+    active: bool = True
+
+    def can(self, role: str) -> bool:
+        """At least ``role`` (viewer < operator < admin)."""
+        return RANK[self.role] >= RANK[role]
+
+
+def _info(u: User) -> UserInfo:
+    return UserInfo(u.id, u.name, u.role, u.language, u.active)  # type: ignore[arg-type]
+
+
+def check_role(role: str) -> Role:
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    return role  # type: ignore[return-value]
+
+
+def check_password(password: str) -> str:
+    if len(password) < PASSWORD_MIN:
+        raise InputError(f"a password needs at least {PASSWORD_MIN} characters")
+    return password
+
+
+class Accounts:
+    def __init__(self, sessions: sessionmaker[Session], default_language: str = "zh_CN") -> None:
+        self.sessions = sessions
+        self.default_language = default_language
+
+    def _user(self, session: Session, name: str) -> User:
+        user = session.scalar(select(User).where(User.name == name))
+        if user is None:
+            raise UserNotFound(f"there is no user {name!r}", hint="create one with `ecomops user add`")
+        return user
+
+    # --- users ------------------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, password: str, *, by: str | None = None) -> UserInfo:
+        if not NAME_RE.match(name):
+            raise InputError("a user name has 1-80 letters, digits or . _ @ -")
+        check_role(role)
+        hashed = hash_password(check_password(password))
+        with self.sessions() as session:
+            user = User(name=name, role=role, password_hash=hashed, language=self.default_language)
+            session.add(user)
+            try:
+                session.flush()
+            except IntegrityError as exc:
+                raise InputError(f"the user {name!r} already exists") from exc
+            audit(session, by, "user.add", name=name, role=role)
+            session.commit()
+            return _info(user)
+
+    def users(self) -> list[UserInfo]:
+        with self.sessions() as session:
+            return [_info(u) for u in session.scalars(select(User).order_by(User.name))]
+
+    def get(self, name: str) -> UserInfo:
+        with self.sessions() as session:
+            return _info(self._user(session, name))
+
+    def change(
+        self, name: str, *, by: str, role: str | None = None, active: bool | None = None,
+        password: str | None = None,
+    ) -> UserInfo:
+        with self.sessions() as session:
+            user = self._user(session, name)
+            detail: dict[str, Any] = {"name": name}
+            if role is not None and role != user.role:
+                user.role = check_role(role)
+                detail["role"] = role
+            if active is not None and active != user.active:
+                user.active = active
+                detail["active"] = active
+            if password:
+                user.password_hash = hash_password(check_password(password))
+                detail["password"] = "changed"
+            if not user.active or "password" in detail:
+                session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+            if len(detail) > 1:
+                audit(session, by, "user.change", **detail)
+            session.commit()
+            return _info(user)
+
+    def set_language(self, user_id: int, language: str) -> None:
+        if language not in SUPPORTED:
+            raise InputError(f"unknown language {language!r}: use one of {', '.join(SUPPORTED)}")
+        with self.sessions() as session:
+            user = session.get(User, user_id)
+            if user is not None:
+                user.language = language
+                session.commit()
+
+    # --- API tokens -------------------------------------------------------------------------------
+
+    def new_token(self, name: str, *, by: str | None = None) -> str:
+        """A new API token for ``name``; shown once, only its hash is kept."""
+        token = new_secret()
+        with self.sessions() as session:
+            user = self._user(session, name)
+            session.add(ApiToken(user_id=user.id, token_hash=digest(token)))
+            audit(session, by, "token.create", name=name)
+            session.commit()
+        return token
+
+    def token_user(self, token: str) -> UserInfo | None:
+        with self.sessions() as session:
+            row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+            if row is None:
+                return None
+            user = session.get(User, row.user_id)
+            if user is None or not user.active:
+                return None
+            now = utcnow()
+            if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=5):
+                row.last_used_at = now  # written at most every 5 minutes: reads stay reads
+                session.commit()
+            return _info(user)
+
+    # --- logins and sessions ----------------------------------------------------------------------
+
+    def authenticate(self, name: str, password: str, client: str) -> UserInfo | None:
+        """The user when name and password match; ``TooManyAttempts`` after repeated failures."""
+        since = utcnow() - LOCKOUT
+        with self.sessions() as session:
+            by_name = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+                LoginAttempt.name == name[:80], LoginAttempt.at >= since))
+            by_client = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+                LoginAttempt.client == client[:64], LoginAttempt.at >= since))
+            if (by_name or 0) >= MAX_FAILURES_PER_NAME or (by_client or 0) >= MAX_FAILURES_PER_CLIENT:
+                raise TooManyAttempts("too many failed logins; try again in 15 minutes")
+            user = session.scalar(select(User).where(User.name == name))
+            ok = verify_password(password, user.password_hash if user else None)
+            if not ok or user is None or not user.active:
+                session.add(LoginAttempt(name=name[:80], client=client[:64]))
+                session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+                session.commit()
+                return None
+            session.execute(delete(LoginAttempt).where(LoginAttempt.name == name))
+            audit(session, name, "user.login", client=client[:64])
+            session.commit()
+            return _info(user)
+
+    def start_session(self, user: UserInfo) -> tuple[str, str]:
+        """A new console session: (cookie token, CSRF token)."""
+        token, csrf = new_secret(), new_secret()
+        now = utcnow()
+        with self.sessions() as session:
+            session.execute(delete(WebSession).where(WebSession.expires_at < now))
+            session.add(WebSession(token_hash=digest(token), user_id=user.id, csrf_token=csrf,
+                                   expires_at=now + dt.timedelta(days=SESSION_DAYS)))
+            session.commit()
+        return token, csrf
+
+    def session_user(self, token: str) -> tuple[UserInfo, str] | None:
+        """The user and CSRF token of a live session cookie."""
+        with self.sessions() as session:
+            row = session.scalar(select(WebSession).where(WebSession.token_hash == digest(token)))
+            if row is None or row.expires_at < utcnow():
+                return None
+            user = session.get(User, row.user_id)
+            if user is None or not user.active:
+                return None
+            return _info(user), row.csrf_token
+
+    def end_session(self, token: str) -> None:
+        with self.sessions() as session:
+            session.execute(delete(WebSession).where(WebSession.token_hash == digest(token)))
+            session.commit()

@@ -1,0 +1,117 @@
+"""``create_app(ws)``: the console and REST API of one workspace."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from ecomops.errors import EcomopsError
+from ecomops.web.deps import Console, CsrfFailed, Forbidden, LoginRequired
+from ecomops.web.pages import render
+
+if TYPE_CHECKING:
+    from ecomops.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+_STATUS = {"input": 400, "ingest": 400, "query_refused": 400, "not_found": 404, "no_data": 404,
+           "rate_limited": 429, "too_large": 413, "config": 500, "workspace": 500}
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    # plotly.js adds <style> elements, hence 'unsafe-inline' for styles only; no inline scripts.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
+        "form-action 'self'; base-uri 'none'"
+    ),
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path in ("/health", "/openapi.json")
+
+
+def _error(request: Request, status: int, message: str, code: str = "error",
+           headers: dict[str, str] | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+    pu = getattr(request.state, "page_user", None)
+    return render(request, "error.html", pu, status=status, message=message, status_code=status)
+
+
+def create_app(ws: Workspace) -> FastAPI:
+    """The FastAPI app serving ``ws``: pages, ``/api/*``, ``/health``, ``/docs``, static files."""
+    from ecomops.tasks.service import TaskBoard
+    from ecomops.web.accounts import Accounts
+    from ecomops.web.briefs import Briefs
+    from ecomops.web.gate import StoreGate
+    from ecomops.web.routes import ROUTERS
+
+    app = FastAPI(title="ecomops", version="1", docs_url=None, redoc_url=None, openapi_url=None,
+                  description="The e-commerce operations assistant's REST API. Every `/api/` route "
+                  "takes `Authorization: Bearer TOKEN` (`ecomops user token NAME`).")
+    gate = StoreGate(ws)
+    settings = ws.settings
+    app.state.console = Console(
+        ws=ws, gate=gate, briefs=Briefs(gate, settings.store.timezone),
+        accounts=Accounts(ws.app_sessions, settings.store.language),
+        board=TaskBoard(ws.app_sessions, settings.store.timezone),
+    )
+    app.state.max_upload = settings.imports.max_upload_mb * 1024 * 1024
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if request.method == "GET":
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        return _error(request, 401, "Please sign in again.", "login_required")
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, _exc: Forbidden) -> Response:
+        return _error(request, 403, "Your role does not allow this.", "forbidden")
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
+        return _error(request, 403, "The form expired; reload the page and try again.", "csrf")
+
+    @app.exception_handler(EcomopsError)
+    async def ecomops_error(request: Request, exc: EcomopsError) -> Response:
+        status = _STATUS.get(exc.code, 500)
+        if status >= 500:
+            log.error("%s", exc, exc_info=exc)
+        return _error(request, status, str(exc), exc.code)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail), "http",
+                      headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return _error(request, 422, f"{where}: {first.get('msg', 'invalid request')}", "invalid")
+
+    return app

@@ -1,0 +1,145 @@
+"""The brief of a date for the console: built by ``ecomops.report.service`` and cached per import.
+
+Until the report package's ``build_brief`` is installed, a plain brief (the day's KPIs with their
+changes and trends, no findings) is built from the store, so the console still works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from ecomops.errors import EcomopsError, InputError
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from ecomops.report.model import Brief
+    from ecomops.web.gate import StoreGate
+
+log = logging.getLogger(__name__)
+CACHE_SIZE = 32
+KPI_METRICS = ("gmv", "orders", "aov", "visitors", "conversion_rate", "refund_amount")
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def last_data_day(cur: duckdb.DuckDBPyConnection) -> dt.date | None:
+    # fetchall, not fetchone: DuckDB 2 leaves a partially fetched result open on the cursor.
+    rows = cur.execute("SELECT max(CAST(order_time AS DATE)) FROM orders").fetchall()
+    return rows[0][0] if rows else None
+
+
+class Briefs:
+    def __init__(self, gate: StoreGate, timezone: str) -> None:
+        self.gate = gate
+        self.tz = ZoneInfo(timezone)
+        self._cache: OrderedDict[tuple[dt.date, int], Brief] = OrderedDict()
+        self._lock = threading.Lock()
+        self._default: tuple[int, dt.date, dt.date] | None = None
+        self._derived: dict[tuple[Any, ...], Any] = {}
+
+    def default_date(self) -> dt.date:
+        """Yesterday in the store's time zone, or the store's last day with orders if earlier
+        (a demo or a store not imported since)."""
+        yesterday = dt.datetime.now(self.tz).date() - dt.timedelta(days=1)
+        cached = self._default
+        if cached and cached[0] == self.gate.version and cached[1] == yesterday:
+            return cached[2]
+        with self.gate.reader() as cur:
+            last = last_data_day(cur)
+        day = min(yesterday, last) if last else yesterday
+        self._default = (self.gate.version, yesterday, day)
+        return day
+
+    def get(self, day: dt.date) -> Brief:
+        key = (day, self.gate.version)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        with self.gate.lock:
+            with self._lock:
+                hit = self._cache.get(key)
+            if hit is None:
+                hit = self._build(day)
+        with self._lock:
+            self._cache[key] = hit
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return hit
+
+    def derived(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """A value computed from the current data (a brief's rendered charts...), cached until
+        the next import."""
+        full = (*key, self.gate.version)
+        with self._lock:
+            if full in self._derived:
+                return self._derived[full]
+        value = make()
+        with self._lock:
+            self._derived = {k: v for k, v in self._derived.items() if k[-1] == self.gate.version}
+            self._derived[full] = value
+        return value
+
+    def prime(self, brief: Brief) -> None:
+        """Put a brief built elsewhere for the current data (a warm-up thread, tests) in the cache."""
+        with self._lock:
+            self._cache[(brief.date, self.gate.version)] = brief
+
+    def _build(self, day: dt.date) -> Brief:
+        try:
+            from ecomops.report.service import build_brief
+        except ImportError:
+            log.info("ecomops.report.service is not available: building a plain brief")
+            with self.gate.reader() as cur:
+                return plain_brief(cur, self.gate.ws.settings, day)
+        return build_brief(self.gate.ws, day)
+
+
+def _change(series: dict[dt.date, float | None], day: dt.date, days: int) -> float | None:
+    now, then = series.get(day), series.get(day - dt.timedelta(days=days))
+    if now is None or not then:
+        return None
+    return now / then - 1.0
+
+
+def plain_brief(cur: duckdb.DuckDBPyConnection, settings: Any, day: dt.date) -> Brief:
+    """KPIs of ``day`` with day/week/month/year changes and 56-day trends; no findings."""
+    from ecomops.detect.findings import Kpi
+    from ecomops.report.model import Brief, Charts, TrendSeries
+    from ecomops.tasks.series import metric_sql
+
+    history = settings.thresholds.history_days
+    start = day - dt.timedelta(days=366)
+    kpis: list[Kpi] = []
+    trends: dict[str, TrendSeries] = {}
+    for metric in KPI_METRICS:
+        try:
+            sql, params, _ = metric_sql(metric, start, day)
+            rows = cur.execute(sql, params).fetchall()
+        except EcomopsError:
+            continue
+        series = {r[0]: (None if r[1] is None else float(r[1])) for r in rows}
+        value = series.get(day)
+        kpis.append(Kpi(metric, value, dod=_change(series, day, 1), wow=_change(series, day, 7),
+                        mom=_change(series, day, 28), yoy=_change(series, day, 364),
+                        status="normal" if value is not None else "unavailable"))
+        dates = [day - dt.timedelta(days=i) for i in range(history - 1, -1, -1)]
+        trends[metric] = TrendSeries(metric, {}, dates, [series.get(d) for d in dates])
+    return Brief(day, settings.store.name, settings.store.currency, kpis, [], [],
+                 charts=Charts(trends=trends),
+                 notes=["Findings and actions appear once the report package is installed."])

@@ -1,0 +1,8 @@
+"""One router per page family, and the JSON API; ``ROUTERS`` is what ``create_app`` mounts."""
+
+from __future__ import annotations
+
+from ecomops.web.routes import admin, api, auth, data, insight, meta, reports, sales, tasks
+
+ROUTERS = [meta.router, auth.router, insight.router, sales.router, tasks.router, reports.router,
+           data.router, admin.router, api.router]
