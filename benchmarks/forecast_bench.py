@@ -17,7 +17,7 @@ chosen forecast, and the same for ``fast``: the brief's recent-rate forecast (``
 what the cheap path costs in accuracy.
 
     .venv/bin/python benchmarks/forecast_bench.py [--datasets demo,m5,uci] [--scale 0.05]
-        [--demo-dir DIR] [--criterion mixed|mae|mse]
+        [--demo-dir DIR] [--criterion mse|mae|mixed|pooled]
 """
 
 from __future__ import annotations
@@ -46,12 +46,17 @@ class Case:
 
 
 def _demo_files(folder: Path) -> tuple[pd.DataFrame, ...]:
-    orders = pd.read_csv(folder / "orders.csv", usecols=["order_id", "order_time", "status"])
-    lines = pd.read_csv(folder / "order_lines.csv", usecols=["order_id", "sku", "quantity"])
-    inv = pd.read_csv(folder / "inventory.csv", usecols=["date", "sku", "on_hand"])
-    promos = pd.read_csv(folder / "promotions.csv", usecols=["start_date", "end_date", "skus"])
-    products = pd.read_csv(folder / "products.csv", usecols=["sku", "category"])
-    return orders, lines, inv, promos, products
+    """The demo's orders, lines, inventory, promotions and products (CSV or Parquet files)."""
+    def read(name: str, cols: list[str]) -> pd.DataFrame:
+        if (folder / f"{name}.parquet").exists():
+            return pd.read_parquet(folder / f"{name}.parquet", columns=cols)
+        return pd.read_csv(folder / f"{name}.csv", usecols=cols)
+
+    return (read("orders", ["order_id", "order_time", "status"]),
+            read("order_lines", ["order_id", "sku", "quantity"]),
+            read("inventory", ["date", "sku", "on_hand"]),
+            read("promotions", ["start_date", "end_date", "skus"]),
+            read("products", ["sku", "category"]))
 
 
 def demo_case(scale: float, folder: Path | None = None) -> Case:
@@ -154,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, default=0.05, help="demo store scale")
     ap.add_argument("--n-jobs", type=int, default=1)
     ap.add_argument("--demo-dir", type=Path, default=None, help="an already generated demo folder")
-    ap.add_argument("--criterion", default="mse", choices=["mixed", "mae", "mse"])
+    ap.add_argument("--criterion", default="mse", choices=["mse", "mae", "mixed", "pooled"])
     args = ap.parse_args(argv)
     makers = {"demo": lambda: demo_case(args.scale, args.demo_dir), "m5": m5_case, "uci": uci_case}
     pd.set_option("display.width", 160)

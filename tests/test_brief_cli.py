@@ -73,3 +73,17 @@ def test_default_date_is_yesterday_in_the_store_time_zone() -> None:
     now = dt.datetime(2026, 11, 24, 17, 30, tzinfo=dt.UTC)
     assert yesterday("Asia/Shanghai", now) == dt.date(2026, 11, 24)
     assert yesterday("UTC", now) == dt.date(2026, 11, 23)
+
+
+def test_eval_refuses_seeds_that_are_not_numbers() -> None:
+    result = CliRunner().invoke(app, ["eval", "--seeds", "11,twelve"])
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert "whole numbers" in str(result.exception)
+
+
+def test_eval_defaults_to_a_store_where_incidents_are_material() -> None:
+    result = CliRunner().invoke(app, ["eval", "--help"])
+    assert result.exit_code == 0
+    assert "Example: ecomops eval" in result.stdout
+    assert "0.25" in result.stdout

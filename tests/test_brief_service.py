@@ -35,8 +35,8 @@ def brief(duck: duckdb.DuckDBPyConnection) -> Brief:
 
 def test_kpis_are_the_metric_layer_values_with_their_changes(brief: Brief, duck) -> None:  # type: ignore[no-untyped-def]
     assert [k.metric for k in brief.kpis] == list(BRIEF_KPIS)
-    ref = daily(ibis_backend(duck), ["gmv", "conversion_rate", "ad_roas"], [], D - dt.timedelta(days=364), D,
-                lag=0).set_index("date")
+    ref = daily(ibis_backend(duck), ["gmv", "conversion_rate", "ad_roas"], [], D - dt.timedelta(days=364), D
+                ).set_index("date")
     cards = {k.metric: k for k in brief.kpis}
     for m in ("gmv", "conversion_rate", "ad_roas"):
         assert cards[m].value == pytest.approx(ref.loc[D, m], rel=1e-5, abs=1e-6)
@@ -152,4 +152,22 @@ def test_findings_are_sorted_and_answered_by_actions(duck) -> None:  # type: ign
     ids = {f.id for f in b.findings}
     assert [a.priority for a in b.actions] == list(range(1, len(b.actions) + 1))
     assert all(set(a.finding_ids) <= ids for a in b.actions)
-    assert set(b.charts.evidence) <= ids
+    assert set(b.charts.evidence) == ids, "every finding has its evidence series"
+    for f in b.findings:
+        ev = b.charts.evidence[f.id]
+        assert ev.metric == f.metric
+        assert set(ev.segment.items()) <= set(f.segment.items())
+        assert ev.dates[-1] == D
+        assert ev.expected is not None
+        assert any(v is not None for v in ev.values)
+
+
+def test_return_rate_is_that_of_sales_two_weeks_old(brief: Brief, duck) -> None:  # type: ignore[no-untyped-def]
+    from ecomops.report.kpis import RETURN_MATURITY_DAYS
+
+    sale = D - dt.timedelta(days=RETURN_MATURITY_DAYS)
+    ref = daily(ibis_backend(duck), ["return_rate"], [], sale, sale, as_of=D, lag=RETURN_MATURITY_DAYS)
+    card = next(k for k in brief.kpis if k.metric == "return_rate")
+    assert card.value is not None
+    assert card.value > 0
+    assert card.value == pytest.approx(ref["return_rate"].iloc[0], abs=1e-6)

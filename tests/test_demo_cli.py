@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -83,3 +93,61 @@ def test_demo_command_replaces_an_earlier_demo_only_with_force(tmp_path: Path) -
         _prepare(root, force=False)
     assert _prepare(root, force=True) == root
     assert not root.exists()
+
+
+def test_demo_command_serves_the_console_with_a_demo_login_and_stops_cleanly_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = tmp_path / "demo"
+    # Python's own SIGINT handler, as in a terminal (a background job may inherit SIGINT ignored).
+    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "from ecomops.cli.main import run; run()")
+    args = ["demo", "--scale", "0.01", "--seed", "3", "--end", END.isoformat(), "--dir", str(root),
+            "--port", str(port)]
+    said: list[str] = []
+    with subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, encoding="utf-8") as proc:
+        assert proc.stderr is not None
+        assert proc.stdout is not None
+        lines: queue.Queue[str] = queue.Queue()
+        reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True)  # type: ignore[union-attr]
+        reader.start()
+        try:
+            deadline = time.monotonic() + 240
+            while not any("Ctrl+C" in line for line in said):
+                assert proc.poll() is None, "".join(said)
+                assert time.monotonic() < deadline, "".join(said)
+                with contextlib.suppress(queue.Empty):
+                    said.append(lines.get(timeout=1))
+            login = next(line for line in said if line.startswith("Console: "))
+            assert f"http://127.0.0.1:{port}/" in login
+            _sign_in(f"http://127.0.0.1:{port}", "demo", login.split("password: ")[1].strip())
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(timeout=30) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        out = proc.stdout.read()
+        reader.join(timeout=10)
+    said.extend(lines.queue)
+    assert any(line.startswith("Console stopped.") for line in said), "".join(said)
+    assert out.strip() == str(root.resolve())
+    duckdb.connect(str(root / "analytics.duckdb")).close()  # the store's lock is released
+
+
+def _sign_in(url: str, name: str, password: str) -> None:
+    for _ in range(100):  # uvicorn binds just after the announcement
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                break
+        time.sleep(0.1)
+    with httpx.Client(base_url=url, timeout=30) as client:
+        form = client.get("/login")
+        token = re.search(r'name="login_token" value="([^"]+)"', form.text)
+        assert token is not None, form.text[:500]
+        signed_in = client.post("/login", data={"login_token": token[1], "name": name, "password": password})
+        assert signed_in.status_code == 303, signed_in.text[:500]
+        assert signed_in.cookies, "a session cookie"

@@ -71,3 +71,20 @@ def test_uplift_learns_a_festival_factor_and_applies_it_to_the_coming_festival()
     on_peak = factors[future["ds"].isin(pd.to_datetime(["2025-11-10", "2025-11-11"]))]
     assert np.all((on_peak > 2.0) & (on_peak <= 3.0))
     assert factors[future["ds"] == pd.Timestamp("2025-08-05")][0] == 1.0
+
+
+def test_label_days_keeps_the_festival_of_a_promotion_day_and_falls_back_to_it() -> None:
+    days = pd.date_range("2025-11-01", "2025-11-30", freq="D")
+    cal = calendar(days[0].date(), days[-1].date())
+    promos = pd.DataFrame({"start_date": ["2025-11-10", "2025-11-20"],
+                           "end_date": ["2025-11-11", "2025-11-20"], "skus": ["", "a"]})
+    keys = pd.DataFrame({"unique_id": ["a", "b"], "sku": ["a", "b"]})
+    ev = uplift.event_table(promos, cal, keys, days[0].date(), days[-1].date())
+    frame = pd.DataFrame({"unique_id": ["a", "b", "a", "b", "a"],
+                          "ds": pd.to_datetime(["2025-11-11", "2025-11-11", "2025-11-20", "2025-11-20",
+                                                "2025-11-18"])})
+    labels = uplift.label_days(frame, ev).tolist()
+    assert labels[:4] == ["d1111:peak+promo", "d1111:peak+promo", "promo", None]
+    # a festival promotion never seen before takes the festival's own factor
+    lift = uplift.Uplift(groups=pd.DataFrame({"group": ["_all"], "event": ["d1111:peak"], "factor": [3.0]}))
+    assert uplift.factors_for(frame, pd.Series(labels), lift).tolist() == [3.0, 3.0, 1.0, 1.0, 1.0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,6 +83,38 @@ def test_filter_gives_the_segment_row(con) -> None:  # type: ignore[no-untyped-d
     tmall = daily(con, metrics, [], D, D, filters={"channel": "tmall"}).iloc[0]
     for m in metrics:
         assert tmall[m] == pytest.approx(by_channel.loc["tmall", m])
+
+
+def test_a_filter_with_several_values_keeps_each_of_them(con) -> None:  # type: ignore[no-untyped-def]
+    start = D - dt.timedelta(days=3)
+    skus = daily(con, ["units"], ["sku"], D, D).nlargest(3, "units")["sku"].tolist()
+    both = daily(con, ["units", "days_of_cover"], ["sku"], start, D, filters={"sku": skus[:2]})
+    assert set(both["sku"]) == set(skus[:2])
+    for sku in skus[:2]:
+        one = daily(con, ["units", "days_of_cover"], [], start, D, filters={"sku": sku})
+        mine = both[both["sku"] == sku].drop(columns="sku").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, one, check_dtype=False)
+
+
+def test_compiled_sql_is_kept_on_disk_for_the_next_run(con, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from ecomops.metrics.service import sql_cache
+
+    path = tmp_path / "cache" / "metric_sql.json"
+    with sql_cache(con, path):
+        want = daily(con, ["gmv", "ship_hours"], ["carrier"], D, D)
+    assert path.is_file()
+    saved = compiled.entries(con.name)
+    compiled._CACHE.clear()
+    with sql_cache(con, path):
+        assert compiled.entries(con.name) == saved  # restored before any query compiles
+        got = daily(con, ["gmv", "ship_hours"], ["carrier"], D, D)
+    pd.testing.assert_frame_equal(got, want)
+    stale = json.loads(path.read_text(encoding="utf-8"))
+    stale["fingerprint"] = "an older ibis"
+    path.write_text(json.dumps(stale), encoding="utf-8")
+    compiled._CACHE.clear()
+    with sql_cache(con, path):
+        assert compiled.entries(con.name) == {}  # another version's SQL is not trusted
 
 
 def test_nothing_after_as_of_is_seen(con, duck) -> None:  # type: ignore[no-untyped-def]

@@ -141,9 +141,13 @@ def test_standup_and_end_of_day_markdown_list_progress_and_risks(workspace: Work
     late = b.create(TaskDraft(title="Restock SKU-7", due=DAY - dt.timedelta(days=2)), "a")
     b.create(TaskDraft(title="Reply to reviews", owner="bob", due=DAY + dt.timedelta(days=1)), "a")
     brief = {"kpis": [{"metric": "gmv", "value": 1234.5, "dod": 0.1, "wow": None}],
-             "findings": [{"severity": "high", "summary": "GMV of tmall fell"}]}
+             "findings": [{"severity": "low", "summary": "AOV of jd rose"},
+                          {"severity": "medium", "summary": "Visitors from search fell"},
+                          {"severity": "high", "summary": "GMV of tmall fell"}]}
     md = standup(brief, b.list(), DAY).to_markdown()
-    assert "GMV of tmall fell" in md
+    risks = md.split("**Risks**", 1)[1].split("**Needs**", 1)[0]
+    assert risks.index("GMV of tmall fell") < risks.index("Visitors from search fell")
+    assert "AOV of jd rose" not in md
     assert f"#{late.id} Restock SKU-7" in md
     assert "+10.0%" in md
     eod = end_of_day(b.list(), DAY).to_dict()

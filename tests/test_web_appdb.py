@@ -1,7 +1,7 @@
 """App state (users, sessions, tokens, tasks, audit) on SQLite and on a real PostgreSQL server.
 
 The PostgreSQL server is Debian's (``scripts/test-system-deps`` installs it), started here on
-127.0.0.1:55432 for the session; ``ECOMOPS_TEST_PG_URL`` points at another server instead.
+127.0.0.1 on a free port for the session; ``ECOMOPS_TEST_PG_URL`` points at another server instead.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import uuid
@@ -26,7 +27,11 @@ from ecomops.tasks.service import TaskBoard
 from ecomops.web.accounts import Accounts, TooManyAttempts
 from web_support import PASSWORD
 
-PORT = 55432
+def _free_port() -> int:
+    """A loopback port nobody listens on (each xdist worker starts its own server)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _start_postgres() -> Iterator[str]:
@@ -34,6 +39,7 @@ def _start_postgres() -> Iterator[str]:
     if not initdb:
         pytest.skip("PostgreSQL is not installed (scripts/test-system-deps installs it as root)")
     bindir = Path(initdb[-1]).parent
+    port = _free_port()
     root = Path(tempfile.mkdtemp(prefix="ecomops-pg-"))
     data, run, log = root / "data", root / "run", root / "log"
     run.mkdir()
@@ -45,10 +51,10 @@ def _start_postgres() -> Iterator[str]:
     subprocess.run([*as_postgres, str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
                     "--auth=trust", "-E", "UTF8"], check=True, capture_output=True)
     subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w",
-                    "start", "-o", f"-c listen_addresses=127.0.0.1 -c port={PORT} "
+                    "start", "-o", f"-c listen_addresses=127.0.0.1 -c port={port} "
                     f"-c unix_socket_directories={run} -c fsync=off"], check=True, capture_output=True)
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{PORT}/postgres"
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
                        capture_output=True)

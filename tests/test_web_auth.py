@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
@@ -223,3 +226,16 @@ def test_cli_user_add_and_token(workspace: Workspace) -> None:
     r = runner.invoke(cli, ["--workspace", root, "user", "add", "erin", "--role", "boss",
                             "--password-stdin"], input="long-password\n")
     assert r.exit_code != 0
+
+
+def test_cli_import_while_the_console_holds_the_store_explains(app_ws: Workspace, tmp_path: Path) -> None:
+    create_app(app_ws)  # the console holds the analytics store, as `ecomops serve` does
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "orders.csv").write_text("order_id\n1\n", encoding="utf-8")
+    ecomops = Path(sys.executable).parent / "ecomops"
+    r = subprocess.run([str(ecomops), "--workspace", str(app_ws.root), "import", str(folder)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0
+    assert "in use by another process" in r.stderr
+    assert "Data page" in r.stderr

@@ -53,9 +53,17 @@ def test_today_shows_kpis_findings_actions_and_trends(operator: TestClient, app_
         assert f.summary in text
     for a in brief.actions[:5]:
         assert a.title in text
-    figures = _figures(html)
-    assert "trend-gmv" in figures
+    src = re.search(r'<div class="charts" data-src="([^"]+)"', html)
+    assert src  # the trends' figures come as one cacheable JSON document
+    keys = re.findall(r'<div class="chart" id="chart-[^"]+" data-key="([^"]+)"', html)
+    r = operator.get(unescape(src.group(1)))
+    assert r.status_code == 200
+    assert "max-age" in r.headers["cache-control"]
+    figures = r.json()
+    assert "trend-gmv" in keys
+    assert set(keys) == set(figures)
     assert figures["trend-gmv"]["data"]
+    assert len(html) < 100_000  # the page itself stays small
 
 
 def test_api_brief_is_the_brief_json(app_and_ws: Any) -> None:
@@ -105,13 +113,20 @@ def test_overdue_task_stands_out_on_the_board(operator: TestClient) -> None:
 
 
 def test_finding_page_shows_history_evidence_and_parent(operator: TestClient, app_and_ws: Any) -> None:
+    from ecomops.i18n import gettext_for, segment_label
+    from ecomops.web.evidence import key_label
+    from ecomops.web.routes.insight import parent_segment
+
     brief = _brief(app_and_ws)
     finding = next(f for f in brief.findings if len(f.segment) >= 1)
     html = operator.get(f"/findings/{finding.id}?date={DAY}").text
     text = unescape(html)
+    lang = "en" if '<html lang="en">' in html else "zh_CN"
     assert finding.summary in text
-    for key in finding.evidence:
-        assert str(key) in text
+    for key in finding.evidence:  # every piece of evidence, under its reader's name
+        assert key_label(str(key), lang, gettext_for(lang)) in text
+    assert segment_label(parent_segment(finding.segment), lang) in text  # type: ignore[arg-type]
+    assert "{'" not in text  # no Python reprs of lists or dicts
     assert _figures(html)  # the segment's history (and its parent's) drawn
     assert operator.get(f"/findings/nope?date={DAY}").status_code == 404
     listing = unescape(operator.get(f"/findings?date={DAY}").text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 import shutil
@@ -43,6 +44,8 @@ def demo(
     ] = FileFormat.csv,
     force: Annotated[bool, typer.Option(help="Replace an earlier demo workspace in DIR.")] = False,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Do not start the console.")] = False,
+    host: Annotated[str, typer.Option(help="Address the console listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The console's TCP port.")] = 8000,
 ) -> None:
     """Create a demo workspace: a generated multi-channel shop with known incidents, imported.
 
@@ -56,18 +59,29 @@ def demo(
 
     store = StoreSettings(name=STORE_NAME)
     last = _end_day(end, store.timezone)
+    serving = not no_serve and _has_console()
+    if serving:
+        _check_port(host, port)  # before minutes of work, not after
     root = _prepare(directory, force)
     data = root / "data"
     result = _generate(data, scale=scale, seed=seed, end=last, fmt=files.value)
     ws = Workspace.init(root, Settings(store=store))
     try:
         _import(ws, data)
-        _next_steps(root, result, last)
+        _next_steps(root, result, last, serving=serving)
         typer.echo(str(root.resolve()))
-        if not no_serve and _has_console():
+        if serving:
             from ecomops.web.service import serve_demo
 
-            serve_demo(ws)  # prints the URL and a demo login, then serves until Ctrl+C
+            # serve_demo prints the URL and a demo login, then serves until Ctrl+C; uvicorn stops
+            # gracefully, then re-raises the SIGINT it caught (a KeyboardInterrupt, unless ignored).
+            with contextlib.suppress(KeyboardInterrupt):
+                serve_demo(ws, host, port)
+            err_console.print(
+                f"Console stopped. Start it again with: {_cli()} --workspace {root.resolve()} serve"
+                f"{'' if host == '127.0.0.1' else f' --host {host}'} --port {port}  (same demo login)",
+                markup=False, highlight=False, soft_wrap=True,
+            )
     finally:
         ws.close()
 
@@ -78,6 +92,25 @@ def _has_console() -> bool:
         return importlib.util.find_spec("ecomops.web.service") is not None
     except ModuleNotFoundError:
         return False
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a console address that is taken, so the demo is not generated for nothing."""
+    import socket
+
+    from ecomops.errors import InputError
+
+    if not 0 < port < 65536:
+        raise InputError(f"{port} is not a TCP port")
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is free
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise InputError(
+                f"the console cannot listen on {host}:{port} ({exc.strerror})",
+                hint="choose another port with --port, or use --no-serve",
+            ) from None
 
 
 def _end_day(value: dt.datetime | None, timezone: str) -> dt.date:
@@ -155,15 +188,30 @@ def _import(ws: Workspace, data: Path) -> None:
         )
 
 
-def _next_steps(root: Path, result: DemoResult, end: dt.date) -> None:
-    ws, day = str(root), end.isoformat()
+def _cli() -> str:
+    """How to call this command line again: ``ecomops`` when it is on PATH, else its full path
+    (``scripts/demo`` runs ``.venv/bin/ecomops`` without activating the virtual environment)."""
+    import sys
+
+    me, found = Path(sys.argv[0]), shutil.which("ecomops")
+    if me.name != "ecomops" or (found is not None and Path(found).resolve() == me.resolve()):
+        return "ecomops"
+    return str(me.resolve())
+
+
+def _next_steps(root: Path, result: DemoResult, end: dt.date, *, serving: bool) -> None:
+    ws, day = f"{_cli()} --workspace {root.resolve()}", end.isoformat()
+    console = "" if serving else (
+        f"  {ws} user add me --role admin   (a console login; asks for a password)\n"
+        f"  {ws} serve\n"
+    )
     err_console.print(
-        f"\nDemo workspace ready in {ws} ({len(result.incidents)} known incidents in "
-        f"{result.ground_truth}).\nNext:\n"
-        f"  ecomops --workspace {ws} brief --date {day} --format html --out brief.html\n"
-        f"  ecomops --workspace {ws} brief --date {day} --format json\n"
-        f"  ecomops --workspace {ws} serve\n"
-        f"  ecomops --workspace {ws} sql \"SELECT channel, count(*) FROM orders GROUP BY 1\"",
+        f"\nDemo workspace ready in {root.resolve()} ({len(result.incidents)} known incidents in "
+        f"{result.ground_truth.resolve()}).\nNext:\n"
+        f"  {ws} brief --date {day} --format html --out brief.html\n"
+        f"  {ws} brief --date {day} --format json\n"
+        f"{console}"
+        f"  {ws} sql \"SELECT channel, count(*) FROM orders GROUP BY 1\"",
         markup=False, highlight=False, soft_wrap=True,
     )
 

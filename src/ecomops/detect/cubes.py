@@ -146,6 +146,41 @@ def logistics(con: Any, day: dt.date, days: int) -> tuple[pd.DataFrame, pd.DataF
     return _read(con, LOGISTICS_SQL, w, categorical=True), _read(con, SHIPPING_SQL, w, categorical=True)
 
 
+TRANSIT_SQL = """
+WITH parcels AS (
+    SELECT COALESCE(NULLIF(carrier, ''), '?') AS carrier, COALESCE(NULLIF(warehouse, ''), '?') AS warehouse,
+           CAST(shipped_time AS DATE) AS first_day,
+           LEAST(COALESCE(CAST(delivered_time AS DATE) - 1, CAST($day AS DATE)),
+                 CAST(shipped_time AS DATE) + $max_days) AS last_day,
+           promised_delivery_time AS promised, payment_amount AS value
+    FROM orders
+    WHERE shipped_time < $end AND shipped_time >= $start - INTERVAL ($max_days) DAY
+      AND (delivered_time IS NULL OR delivered_time >= $start)
+), days AS (
+    SELECT carrier, warehouse, promised, value,
+           UNNEST(generate_series(first_day, last_day, INTERVAL 1 DAY)) AS date
+    FROM parcels WHERE last_day >= first_day
+)
+SELECT CAST(date AS DATE) AS date, carrier, warehouse, COUNT(*) AS in_transit,
+       COUNT(*) FILTER (WHERE promised < date + INTERVAL 1 DAY) AS overdue, SUM(value) AS value
+FROM days WHERE date >= CAST($start AS DATE) AND date <= CAST($day AS DATE)
+GROUP BY ALL
+"""
+MAX_TRANSIT_DAYS = 20
+"""A parcel still undelivered this many days after shipping is lost, not in transit."""
+
+
+def transit(con: Any, day: dt.date, days: int) -> pd.DataFrame:
+    """Parcels in transit at the end of each day (shipped, not yet delivered) and those of them
+    already past their promised delivery time, per date x carrier x warehouse.
+
+    As of the reviewed day: a parcel delivered later is still in transit on it. This sees a
+    carrier's delays days before the late parcels are delivered and counted as late.
+    """
+    params = {**_window(day, days), "day": day, "max_days": MAX_TRANSIT_DAYS}
+    return _read(con, TRANSIT_SQL, params, categorical=True)
+
+
 RETURNS_SQL = """
 SELECT CAST(r.requested_at AS DATE) AS date, COALESCE(r.sku, '') AS sku,
        COALESCE(p.category, '') AS category,

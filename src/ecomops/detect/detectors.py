@@ -20,11 +20,11 @@ import pandas as pd
 
 from ecomops.detect import cubes, ops, sales
 from ecomops.detect.findings import Finding
+from ecomops.detect.localized import Measure, engine_grains
 from ecomops.detect.scan import Candidate, Context, build_panel
 from ecomops.settings import Settings
 
 log = logging.getLogger(__name__)
-SHARE_DAYS = 28
 
 
 class Detector(Protocol):
@@ -50,13 +50,17 @@ def sales_leaves(con: Any, ctx: Context) -> tuple[pd.DataFrame, bool]:
 
 @dataclass
 class SalesDetector:
-    """GMV = traffic x conversion x AOV per segment, margin, and ``explain`` on the leaf table."""
+    """GMV = traffic x conversion x AOV per segment, margin; ``explain`` on the leaf table for
+    GMV, visitors and conversion adds the grains of the elements it finds."""
 
     name: str = "sales"
 
     def candidates(self, con: Any, ctx: Context) -> list[Candidate]:
         leaves, per_sku = sales_leaves(con, ctx)
-        extra = localized_grains(leaves, ctx)
+        measures = [Measure("gmv"), Measure("visitors")]
+        if per_sku:  # conversion per leaf needs visitors per SKU
+            measures.append(Measure("orders", "visitors"))
+        extra = engine_grains(leaves, cubes.SALES_DIMS, measures, ctx, sales.GRAINS)
         out = sales.sales_candidates(leaves, ctx, per_sku_visitors=per_sku, extra_grains=extra)
         return out + sales.margin_candidates(leaves, ctx)
 
@@ -66,7 +70,10 @@ class AdsDetector:
     name: str = "ads"
 
     def candidates(self, con: Any, ctx: Context) -> list[Candidate]:
-        return ops.ads_candidates(cubes.ads(con, ctx.day, _history_days(ctx)), ctx)
+        leaves = cubes.ads(con, ctx.day, _history_days(ctx))
+        measures = [Measure("clicks"), Measure("clicks", "impressions")]
+        extra = engine_grains(leaves, cubes.ADS_DIMS, measures, ctx, ops.AD_GRAINS)
+        return ops.ads_candidates(leaves, ctx, extra)
 
 
 @dataclass
@@ -75,7 +82,8 @@ class LogisticsDetector:
 
     def candidates(self, con: Any, ctx: Context) -> list[Candidate]:
         delivered, shipped = cubes.logistics(con, ctx.day, _history_days(ctx))
-        return ops.logistics_candidates(delivered, shipped, ctx)
+        transit = cubes.transit(con, ctx.day, _history_days(ctx))
+        return ops.logistics_candidates(delivered, shipped, ctx, transit)
 
 
 @dataclass
@@ -118,48 +126,6 @@ def register_detector(detector: Detector) -> None:
 
 def register_source(name: str, source: FindingSource) -> None:
     SOURCES[name] = source
-
-
-def localized_grains(leaves: pd.DataFrame, ctx: Context) -> tuple[tuple[str, ...], ...]:
-    """Dimension sets of the elements ``localize.explain`` picks for the day's GMV and visitors.
-
-    Leaf expected values are the store's expected total split by each leaf's share of the last
-    ``SHARE_DAYS`` non-event days, so the leaves add up to the store-level expectation.
-    """
-    from ecomops.detect.scan import sum_stat
-    from ecomops.localize import explain
-
-    dims = list(cubes.SALES_DIMS)
-    dates = leaves["date"].astype(object)
-    today = leaves[dates == ctx.day]
-    first = ctx.day - dt.timedelta(days=SHARE_DAYS)
-    recent = leaves[(dates < ctx.day) & (dates >= first) & ~dates.isin(list(ctx.festivals))]
-    if today.empty or recent.empty:
-        return ()
-    total = build_panel(leaves, (), ("gmv", "visitors"), ctx)
-    grains: set[tuple[str, ...]] = set()
-    for measure in ("gmv", "visitors"):
-        st = sum_stat(total, measure, ctx)
-        if abs(float(st.z[0])) < ctx.band_z or abs(float(st.a[0] - st.e[0])) < ctx.min_impact / 10:
-            continue
-        share = recent.groupby(dims, observed=True)[measure].sum()
-        if share.sum() <= 0:
-            continue
-        share = share / share.sum()
-        obs = today.groupby(dims, observed=True)[measure].sum()
-        table = pd.concat([obs.rename("real"), (share * float(st.e[0])).rename("predict")], axis=1).fillna(
-            0.0
-        )
-        table = table.reset_index()
-        try:
-            result = explain(table, dims, "real", "predict", max_elements=3)
-        except Exception:  # an engine failure must not stop the brief
-            log.exception("localize.explain failed on %s", measure)
-            continue
-        for rc in result.root_causes:
-            if rc.score >= 0.2 and rc.segment:
-                grains.add(tuple(d for d in dims if d in rc.segment))
-    return tuple(sorted(grains - set(sales.GRAINS)))
 
 
 def channel_share(leaves: pd.DataFrame) -> dict[str, float]:

@@ -12,7 +12,13 @@ the parent's (``{channel: tmall, sku: X}`` inside ``{sku: X}``; a SKU inside its
   channel), nothing says the parent moved as a whole, and the child - the most specific
   segment - is kept.
 
-Both tests use the additive pairs of ``scan.Stat`` (observed ``a``, expected ``e``, variance ``v``),
+- a *weak* child (out of band, under the minimum impact) that explains a flagged parent takes
+  its place: the material deviation is the child's (an ad group inside its campaign);
+- two overlapping segments of different dimensions (a carrier and a warehouse), or the same
+  metric measured two ways: the one whose remainder without the other's leaves is back in its
+  band is *crossed by* the other and dropped (``crossed_by``; needs ``Candidate.rest_z``).
+
+The first two tests use the additive pairs of ``scan.Stat`` (observed ``a``, expected ``e``, variance ``v``),
 so the remainder ``parent - child`` is computed the same way for sums and for rates.
 """
 
@@ -55,6 +61,29 @@ def inherits(p: Candidate, c: Candidate) -> bool:
     return abs(rel_c - rel_r) < INHERIT_Z * se or abs(rel_c - rel_r) < 0.25 * abs(rel_r)
 
 
+def overlaps(p: Candidate, c: Candidate) -> bool:
+    """Same metric and direction (any basis), neither segment inside the other, common leaves."""
+    if p.key[:3] != c.key[:3] or p.rest_z is None or c.rest_z is None:
+        return False
+    if p.key == c.key and (contains(p.scope, c.scope) or contains(c.scope, p.scope)):
+        return False  # nested on one basis: ``explains`` / ``inherits`` decide
+    if p.segment == c.segment:
+        return False
+    return all(c.segment.get(k, v) == v for k, v in p.segment.items())
+
+
+def crossed_by(p: Candidate, c: Candidate) -> bool:
+    """Whether ``p``'s deviation is ``c``'s: ``p`` without ``c``'s leaves is back in its band
+    while ``c`` without ``p``'s leaves is still out (a warehouse whose late parcels are all one
+    carrier's, when that carrier is late from every warehouse). Works across bases: each
+    remainder is computed on the candidate's own leaves."""
+    assert p.rest_z is not None
+    assert c.rest_z is not None
+    if abs(p.rest_z(c.segment)) >= EXPLAIN_Z:
+        return False
+    return contains(p.segment, c.segment) or abs(c.rest_z(p.segment)) >= INHERIT_Z
+
+
 def prune(cands: list[Candidate]) -> list[Candidate]:
     """The candidates left once explained parents and inheriting children are removed."""
     drop: set[int] = set()
@@ -70,9 +99,22 @@ def prune(cands: list[Candidate]) -> list[Candidate]:
             same_scope[k] = keep
     explained: set[int] = set()
     inheritor: dict[int, int] = {}
+    stand_in: dict[int, list[Candidate]] = {}
+    candidate_for: dict[int, int] = {}
     for i, p in enumerate(cands):
         for j, c in enumerate(cands):
             if i == j or i in drop or j in drop or p.key != c.key or not contains(p.scope, c.scope):
+                continue
+            if p.weak:
+                continue  # a weak segment only ever stands in for a parent it explains
+            if c.weak:
+                if explains(p, c):
+                    best = candidate_for.get(i)
+                    if best is None or (len(c.segment), -abs(c.z)) < (
+                        len(cands[best].segment),
+                        -abs(cands[best].z),
+                    ):
+                        candidate_for[i] = j  # the broadest weak child explaining the parent
                 continue
             if inherits(p, c):
                 # the most specific parent a child inherits from is the one it is reported under
@@ -80,9 +122,29 @@ def prune(cands: list[Candidate]) -> list[Candidate]:
                     inheritor[j] = i
             elif explains(p, c):
                 explained.add(i)
+    for i, p in enumerate(cands):
+        for j, c in enumerate(cands):
+            if i == j or i in drop or j in drop or i in explained or not overlaps(p, c):
+                continue
+            if crossed_by(p, c):
+                explained.add(i)
+                c.related.append(p)
+    for i, j in candidate_for.items():
+        explained.add(i)
+        stand_in.setdefault(j, []).append(cands[i])
+    for j, parents in stand_in.items():
+        # the weak child takes the place of the flagged parents it explains, with the largest
+        # of their impacts (the material deviation seen above it is its own)
+        c = cands[j]
+        lead = max(parents, key=lambda q: abs(q.impact))
+        c.weak = False
+        if abs(lead.impact) > abs(c.impact):
+            c.evidence["impact_of"] = lead.segment
+            c.impact, c.run_impact = lead.impact, lead.run_impact
+        c.related.extend(parents)
     out = []
     for i, c in enumerate(cands):
-        if i in drop or i in explained:
+        if i in drop or i in explained or c.weak:
             continue
         if i in inheritor and inheritor[i] not in explained:
             parent = cands[inheritor[i]]

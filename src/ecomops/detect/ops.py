@@ -3,17 +3,22 @@
 - ads: CTR (clicks / impressions, binomial), clicks, CPC (cost / clicks) and ROAS (sales / cost)
   per channel, campaign, ad group and keyword; impact = attributed GMV lost or spend wasted.
 - logistics: late-delivery rate (binomial) and delivery days per carrier and warehouse, by
-  delivery date; ship hours (paid -> shipped) per warehouse, by ship date; impact = GMV of the
-  orders that arrived late beyond the expected share.
+  delivery date, and the share of parcels in transit already past their promised time (as of
+  the day's end: a carrier's delay shows before its late parcels arrive); ship hours
+  (paid -> shipped) per warehouse, by ship date; impact = GMV of the parcels late beyond the
+  expected share.
 - after-sales: returned units per SKU and category over the day and the last three days
   (returns arrive spread out), against the SKU's own return history; impact = extra refunds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
+from ecomops.detect.baseline import _masked_median
 from ecomops.detect.scan import (
     SUSTAIN_DAYS,
     Candidate,
@@ -26,9 +31,11 @@ from ecomops.detect.scan import (
     flagged,
     plain,
     rate_stat,
+    rest_of,
     rolled,
     scope_of,
     sum_stat,
+    weakly_flagged,
 )
 
 AD_GRAINS: tuple[tuple[str, ...], ...] = (
@@ -104,10 +111,12 @@ def _ad_checks(p: Panel, ctx: Context) -> list[tuple[Check, tuple[str, str | Non
     ]
 
 
-def ads_candidates(leaves: pd.DataFrame, ctx: Context) -> list[Candidate]:
+def ads_candidates(
+    leaves: pd.DataFrame, ctx: Context, extra_grains: tuple[tuple[str, ...], ...] = ()
+) -> list[Candidate]:
     out: list[Candidate] = []
     measures = ("impressions", "clicks", "cost", "orders", "sales")
-    for dims in AD_GRAINS:
+    for dims in dict.fromkeys(AD_GRAINS + extra_grains):
         p = build_panel(leaves, dims, measures, ctx)
         v = p.values
         checks = _ad_checks(p, ctx)
@@ -116,7 +125,8 @@ def ads_candidates(leaves: pd.DataFrame, ctx: Context) -> list[Candidate]:
         cpc_h = _per(v["cost"][:, :-1].sum(axis=1), v["clicks"][:, :-1].sum(axis=1))
         for (day, (num, den)), (run, _) in zip(checks, runs, strict=True):
             on_day, sustained = flag(day, run, ctx)
-            for i in np.flatnonzero(on_day | sustained):
+            weak = weakly_flagged(day, ctx, on_day | sustained) if len(dims) > 2 else on_day & False
+            for i in np.flatnonzero(on_day | sustained | weak):
                 ev = {
                     "impressions": plain(v["impressions"][i, -1]),
                     "clicks": plain(v["clicks"][i, -1]),
@@ -143,6 +153,7 @@ def ads_candidates(leaves: pd.DataFrame, ctx: Context) -> list[Candidate]:
                     ev,
                     series,
                 )
+                c.weak = bool(weak[i])
                 out.append(_sustain(c, run, int(i)) if sustained[i] else c)
     return out
 
@@ -193,6 +204,16 @@ def _shipping_checks(p: Panel, ctx: Context) -> list[tuple[Check, tuple[str, str
     ]
 
 
+def _transit_checks(p: Panel, ctx: Context) -> list[tuple[Check, tuple[str, str]]]:
+    """Share of the parcels in transit already past their promised time (binomial)."""
+    v = p.values
+    value_per = _per(np.nan_to_num(v["value"][:, -1]), np.nan_to_num(v["in_transit"][:, -1]))
+    late = rate_stat(p, "overdue", "in_transit", ctx)
+    vol = np.nan_to_num(v["in_transit"][:, -1])
+    impact = np.nan_to_num(-(late.a - late.e) * value_per)
+    return [(Check("late_delivery_rate", late, impact, vol), ("overdue", "in_transit"))]
+
+
 def spread(events: np.ndarray, days: int) -> np.ndarray:
     """The event mask with each event also marking the ``days`` days after it."""
     out = events.copy()
@@ -201,30 +222,86 @@ def spread(events: np.ndarray, days: int) -> np.ndarray:
     return out
 
 
-def logistics_candidates(delivered: pd.DataFrame, shipped: pd.DataFrame, ctx: Context) -> list[Candidate]:
+PROMO_VOLUME = 1.5
+"""A promotion is an event for logistics only while it lifts the shop's shipments this much."""
+
+
+def _volume_lift(shipped: pd.DataFrame, ctx: Context) -> np.ndarray:
+    """Per day (T): the shop's shipments of that day and the ``LOGISTICS_LAG_DAYS`` before it
+    (the parcels on the road) against a normal day (median of the days without events).
+
+    Judged on the whole shop: a carrier's own daily count is too noisy to tell a promotion's
+    lift from chance."""
+    sp = build_panel(shipped, (), ("shipped",), ctx)
+    x = sp.values["shipped"][0]
+    normal = float(_masked_median(x[None, :-1], ~sp.events[:, :-1])[0])
+    w = LOGISTICS_LAG_DAYS + 1
+    c = np.cumsum(np.pad(x, (w, 0)))
+    avg = (c[w:] - c[:-w]) / w
+    return avg / normal if normal > 0 else np.ones_like(avg)
+
+
+def _logistics_events(p: Panel, shipped: pd.DataFrame, ctx: Context) -> np.ndarray:
+    """Event days of a logistics panel: festivals (carriers slow down around them, whatever
+    the shop ships) and the days after; promotions and their days after only where they
+    lifted the shop's shipments materially (a 12% store sale leaves carriers as they are)."""
+    from ecomops.detect.events import event_mask
+
+    fest = event_mask(p.keys, ctx.dates, ctx.festivals, ctx.promos.iloc[0:0], ctx.channel_share)
+    promo = p.events & ~fest
+    if promo.any():
+        promo = promo & (_volume_lift(shipped, ctx) >= PROMO_VOLUME)[None, :]
+    return spread(fest | promo, LOGISTICS_LAG_DAYS)
+
+
+def logistics_candidates(
+    delivered: pd.DataFrame, shipped: pd.DataFrame, ctx: Context, transit: pd.DataFrame | None = None
+) -> list[Candidate]:
+    """Late deliveries and delivery days (by delivery date), parcels overdue in transit (as of
+    the day's end) per carrier and warehouse; ship hours per warehouse (by ship date)."""
     out: list[Candidate] = []
     panels = [
-        (build_panel(delivered, dims, ("delivered", "late", "delivery_days_sum", "value"), ctx), "logistics")
+        (build_panel(delivered, dims, ("delivered", "late", "delivery_days_sum", "value"), ctx), "delivered")
         for dims in LOGISTICS_GRAINS
     ] + [
-        (build_panel(shipped, dims, ("shipped", "ship_hours_sum", "value"), ctx), "fulfilment")
+        (build_panel(shipped, dims, ("shipped", "ship_hours_sum", "value"), ctx), "shipped")
         for dims in (("warehouse",), ())
     ]
-    for p, step in panels:
-        p.events = spread(p.events, LOGISTICS_LAG_DAYS)
+    if transit is not None and not transit.empty:
+        panels += [
+            (build_panel(transit, dims, ("in_transit", "overdue", "value"), ctx), "transit")
+            for dims in LOGISTICS_GRAINS
+        ]
+    fns = {"delivered": _delivery_checks, "shipped": _shipping_checks, "transit": _transit_checks}
+    for p, kind in panels:
+        step = "fulfilment" if kind == "shipped" else "logistics"
+        p.events = _logistics_events(p, shipped, ctx)
         v = p.values
-        fn = _delivery_checks if step == "logistics" else _shipping_checks
-        checks, runs = fn(p, ctx), fn(rolled(p, SUSTAIN_DAYS), ctx)
-        for (day, (num, den)), (run, _) in zip(checks, runs, strict=True):
+        fn = fns[kind]
+        # Parcels in transit are a level, not a flow: two days of it are mostly the same parcels,
+        # so the transit share is judged on the day alone.
+        checks = fn(p, ctx)
+        runs = fn(rolled(p, SUSTAIN_DAYS), ctx) if kind != "transit" else [None] * len(checks)
+        for (day, (num, den)), run_pair in zip(checks, runs, strict=True):
+            run = run_pair[0] if run_pair is not None else None
             on_day, sustained = flag(day, run, ctx)
             for i in np.flatnonzero(on_day | sustained):
                 st = day.stat
-                if step == "logistics":
+                ev: dict[str, object]
+                if kind == "delivered":
                     ev = {
                         "delivered": plain(v["delivered"][i, -1]),
                         "late": plain(v["late"][i, -1]),
                         day.metric: plain(st.observed[i]),
                         f"{day.metric}_expected": plain(st.expected[i]),
+                    }
+                elif kind == "transit":
+                    ev = {
+                        "basis": "in_transit",
+                        "in_transit": plain(v["in_transit"][i, -1]),
+                        "overdue_in_transit": plain(v["overdue"][i, -1]),
+                        "overdue_share": plain(st.observed[i]),
+                        "overdue_share_expected": plain(st.expected[i]),
                     }
                 else:
                     ev = {
@@ -247,8 +324,25 @@ def logistics_candidates(delivered: pd.DataFrame, shipped: pd.DataFrame, ctx: Co
                     ev,
                     series,
                 )
-                out.append(_sustain(c, run, int(i)) if sustained[i] else c)
+                if kind != "shipped":
+                    c.basis = "in_transit" if kind == "transit" else ""
+                    c.rest_z = rest_of(
+                        transit if kind == "transit" else delivered,
+                        c.segment,
+                        _rest_stat(kind, day.metric, ctx),
+                        ctx,
+                        lambda q: _logistics_events(q, shipped, ctx),
+                    )
+                out.append(_sustain(c, run, int(i)) if run is not None and sustained[i] else c)
     return out
+
+
+def _rest_stat(kind: str, metric: str, ctx: Context) -> Callable[[Panel], Stat]:
+    if kind == "transit":
+        return lambda q: rate_stat(q, "overdue", "in_transit", ctx)
+    if metric == "late_delivery_rate":
+        return lambda q: rate_stat(q, "late", "delivered", ctx)
+    return lambda q: rate_stat(q, "delivery_days_sum", "delivered", ctx, binomial=False)
 
 
 def returns_candidates(returns: pd.DataFrame, sold: pd.DataFrame, ctx: Context) -> list[Candidate]:

@@ -11,7 +11,7 @@ judged with the same arithmetic for sums and for rates (for a rate, ``a`` is the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,10 +213,17 @@ class Candidate:
     run_impact: float = 0.0
     """Impact over the days judged (the day alone, or the sustained run of ``days`` days)."""
     days: int = 1
+    weak: bool = False
+    """Out of band but under the minimum impact: kept only to take the place of a flagged parent
+    whose deviation it explains (``hierarchy.prune``), never reported on its own."""
+    basis: str = ""
+    """How the metric was measured when a family has several ways (``in_transit``)."""
+    rest_z: Callable[[dict[str, str]], float] | None = None
+    """z of this segment's metric once the leaves of another segment are left out."""
 
     @property
     def key(self) -> tuple[str, ...]:
-        return (self.family, self.metric, self.direction)
+        return (self.family, self.metric, self.direction, self.basis)
 
 
 def scope_of(segment: dict[str, str], ctx: Context) -> dict[str, str]:
@@ -239,6 +246,22 @@ def flagged(stat: Stat, ctx: Context, impact: np.ndarray, volume: np.ndarray) ->
     )
 
 
+WEAK_SHARE = 1 / 3
+"""A segment out of band with a third of the minimum impact may still explain a parent."""
+
+
+def weakly_flagged(day: Check, ctx: Context, strong: np.ndarray) -> np.ndarray:
+    """Rows out of band with enough volume but under the minimum impact (not already flagged)."""
+    st = day.stat
+    return (
+        ~strong
+        & (np.abs(st.z) >= ctx.band_z)
+        & (np.abs(np.nan_to_num(day.impact)) >= ctx.min_impact * WEAK_SHARE)
+        & (day.volume >= ctx.min_volume)
+        & (st.n_history >= 7)
+    )
+
+
 SUSTAIN_DAYS = 2
 """A deviation too small to judge on one day is judged over the day and the days before it."""
 SUSTAIN_Z = 2.0
@@ -252,7 +275,7 @@ def rolled(p: Panel, window: int) -> Panel:
     vals = {}
     for m, x in p.values.items():
         c = np.cumsum(np.pad(x, ((0, 0), (window, 0))), axis=1)
-        r = c[:, window:] - c[:, :-window]
+        r = (c[:, window:] - c[:, :-window]).astype(float)  # float: NaN for the unknown start
         r[:, : window - 1] = np.nan
         vals[m] = r
     ev = p.events.copy()
@@ -302,3 +325,37 @@ def plain(x: Any) -> Any:
             return None
         return round(x, 4) if abs(x) < 10 else round(x, 2)
     return x
+
+
+def rest_of(
+    leaves: pd.DataFrame,
+    segment: dict[str, str],
+    stat: Callable[[Panel], Stat],
+    ctx: Context,
+    events: Callable[[Panel], np.ndarray] | None = None,
+) -> Callable[[dict[str, str]], float]:
+    """A function giving the z of ``segment``'s metric without the leaf rows of another segment.
+
+    ``stat`` computes the metric on a one-row panel; ``events`` (optional) replaces the panel's
+    event mask. Used to tell which of two overlapping segments (a carrier and a warehouse)
+    carries a deviation: the one whose remainder stays out of band.
+    """
+
+    def rows(seg: dict[str, str]) -> np.ndarray:
+        keep = np.ones(len(leaves), dtype=bool)
+        for d, v in seg.items():
+            if d not in leaves.columns:
+                return np.zeros(len(leaves), dtype=bool)
+            keep &= (leaves[d].astype(str) == v).to_numpy()
+        return keep
+
+    inside = rows(segment)
+
+    def z(without: dict[str, str]) -> float:
+        sub = leaves[inside & ~rows(without)]
+        p = build_panel(sub, (), tuple(c for c in leaves.columns if leaves[c].dtype.kind in "fiu"), ctx)
+        if events is not None:
+            p.events = events(p)
+        return float(stat(p).z[0])
+
+    return z

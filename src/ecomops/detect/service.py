@@ -102,7 +102,7 @@ def _finding(c: Candidate, ctx: Context, language: str) -> Finding:
             for r in c.related[:5]
         ]
     text = summary(
-        c.metric,
+        "overdue_share" if ev.get("basis") == "in_transit" else c.metric,
         c.segment,
         c.direction,
         c.observed,

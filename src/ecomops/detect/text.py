@@ -7,7 +7,9 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
-RATES = {"conversion_rate", "ad_ctr", "gross_margin_rate", "return_rate", "late_delivery_rate"}
+RATES = {
+    "conversion_rate", "ad_ctr", "gross_margin_rate", "return_rate", "late_delivery_rate", "overdue_share",
+}
 NAMES: dict[str, tuple[str, str]] = {
     "gmv": ("GMV", "GMV"),
     "orders": ("订单数", "Orders"),
@@ -23,6 +25,8 @@ NAMES: dict[str, tuple[str, str]] = {
     "ad_roas": ("广告投产比", "Ad ROAS"),
     "ad_cost": ("广告花费", "Ad spend"),
     "late_delivery_rate": ("延迟送达率", "Late-delivery rate"),
+    # late_delivery_rate as known on the day: parcels in transit already past their promise
+    "overdue_share": ("在途超时包裹占比", "Share of parcels in transit past their promised time"),
     "delivery_days": ("配送天数", "Delivery days"),
     "ship_hours": ("发货时长(小时)", "Hours to ship"),
     "return_rate": ("退货率", "Return rate"),

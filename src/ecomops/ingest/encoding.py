@@ -9,8 +9,10 @@ temporary file that DuckDB's own CSV reader then reads.
 from __future__ import annotations
 
 import codecs
+import gzip
 import logging
 from pathlib import Path
+from typing import BinaryIO
 
 from ecomops.errors import IngestError
 
@@ -24,6 +26,13 @@ MIN_EVIDENCE = 400  # non-ASCII bytes below which a Big5 verdict is not trusted
 UTF8 = "utf-8"
 UTF8_SIG = "utf-8-sig"
 UTF16 = "utf-16"
+
+
+def open_bytes(path: Path) -> BinaryIO:
+    """``path`` opened for reading bytes, decompressed when its name ends in ``.gz``."""
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
 def _non_ascii(sample: bytes) -> int:
@@ -46,7 +55,7 @@ def _first_bad_utf8(path: Path) -> int | None:
     """
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     offset = 0
-    with path.open("rb") as fh:
+    with open_bytes(path) as fh:
         while chunk := fh.read(CHUNK_BYTES):
             if chunk.isascii() and not decoder.getstate()[0]:
                 offset += len(chunk)  # nothing to decode (and no sequence left open)
@@ -77,12 +86,15 @@ def detect_encoding(path: Path) -> str:
     if key not in _DETECTED:
         if len(_DETECTED) > 256:
             _DETECTED.clear()
-        _DETECTED[key] = _detect(path)
+        try:
+            _DETECTED[key] = _detect(path)
+        except (gzip.BadGzipFile, EOFError) as exc:
+            raise IngestError(f"{path.name} is not a readable gzip file: {exc}") from exc
     return _DETECTED[key]
 
 
 def _detect(path: Path) -> str:
-    with path.open("rb") as fh:
+    with open_bytes(path) as fh:
         head = fh.read(SAMPLE_BYTES)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return UTF16
@@ -91,7 +103,7 @@ def _detect(path: Path) -> str:
         return UTF8_SIG if head.startswith(codecs.BOM_UTF8) else UTF8
     sample = head
     if bad > len(head) - 4096:
-        with path.open("rb") as fh:
+        with open_bytes(path) as fh:
             fh.seek(max(0, bad - 4096))
             sample = fh.read(SAMPLE_BYTES)
     from charset_normalizer import from_bytes
@@ -116,7 +128,7 @@ def transcode_to_utf8(path: Path, encoding: str, dest: Path) -> Path:
     """Write ``path`` decoded from ``encoding`` to ``dest`` as UTF-8, in chunks; return ``dest``."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     try:
-        with path.open("rb") as src, dest.open("w", encoding="utf-8", newline="") as out:
+        with open_bytes(path) as src, dest.open("w", encoding="utf-8", newline="") as out:
             first = True
             while chunk := src.read(CHUNK_BYTES):
                 text = decoder.decode(chunk)
@@ -127,4 +139,6 @@ def transcode_to_utf8(path: Path, encoding: str, dest: Path) -> Path:
         raise IngestError(
             f"{path.name} is not valid {encoding} text (bad byte at position {exc.start})"
         ) from exc
+    except (gzip.BadGzipFile, EOFError) as exc:
+        raise IngestError(f"{path.name} is not a readable gzip file: {exc}") from exc
     return dest

@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from ecomops.errors import IngestError
-from ecomops.ingest.encoding import UTF8, UTF8_SIG, detect_encoding, transcode_to_utf8
+from ecomops.ingest.encoding import UTF8, UTF8_SIG, detect_encoding, open_bytes, transcode_to_utf8
 from ecomops.ingest.sqltext import ident, lit
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,14 @@ HEAD_BYTES = 64 << 10
 
 
 def file_kind(path: Path) -> FileKind | None:
-    """The reader for ``path`` by its suffix, or ``None`` for a file the importer does not read."""
+    """The reader for ``path`` by its suffix, or ``None`` for a file the importer does not read.
+
+    Text files may be gzip-compressed (``orders.csv.gz``): DuckDB's CSV reader decompresses them.
+    """
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    if len(suffixes) == 2 and suffixes[1] == ".gz":
+        kind = SUFFIXES.get(suffixes[0])
+        return kind if kind == "csv" else None
     return SUFFIXES.get(path.suffix.lower())
 
 
@@ -63,8 +70,11 @@ def sniff_delimiter(first_line: str) -> str:
 
 
 def _head_text(path: Path, encoding: str) -> str:
-    with path.open("rb") as fh:
-        raw = fh.read(HEAD_BYTES)
+    try:
+        with open_bytes(path) as fh:
+            raw = fh.read(HEAD_BYTES)
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        raise IngestError(f"{path.name} cannot be read: {exc}") from exc
     return raw.decode("utf-16" if encoding == "utf-16" else encoding, errors="ignore").lstrip("\ufeff")
 
 

@@ -123,7 +123,8 @@ def _pick_profile(path: Path, forced: SourceProfile | None = None) -> SourceProf
     """The best-matching profile of ``path`` (or ``forced``), or the FileResult saying why not."""
     if file_kind(path) is None:
         return FileResult(path.name, "skipped", messages=(
-            f"{path.name} was skipped: only .csv, .tsv, .txt, .xlsx and .parquet files are imported",))
+            f"{path.name} was skipped: only .csv, .tsv, .txt (also gzipped: .csv.gz), .xlsx and "
+            ".parquet files are imported",))
     if forced is not None:
         return forced
     try:

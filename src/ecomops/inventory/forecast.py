@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ecomops.inventory import demand, uplift
+from ecomops.inventory import accuracy, demand, uplift
 from ecomops.inventory.models import CANDIDATES, EXPENSIVE, FAST_DEFAULT, LARGE_CANDIDATES, registry
 
 log = logging.getLogger(__name__)
@@ -56,9 +56,14 @@ class ForecastConfig:
     select: bool = True
     """False: no cross-validation, one default model per class (for quick interactive views)."""
     criterion: str = "mse"
-    """How candidates are ranked in cross-validation: ``mse``, ``mae`` or ``mixed`` (see ``_score``).
-    Measured on the demo store (``forecast_bench --criterion``): ``mae`` and ``mixed`` do not
-    lower MASE (ratio 1.00 either way) and raise RMSSE, so the mean-seeking ``mse`` is the default."""
+    """How candidates are ranked in cross-validation: ``mse``, ``mae``, ``mixed`` or ``pooled``
+    (see ``_score``). Measured on the demo store at scale 0.05 (``forecast_bench --criterion``,
+    hold-out MASE / RMSSE ratios to seasonal naive): mse 0.93 / 0.75, mae 0.98 / 0.80, pooled
+    0.95 / 0.77 (one model per family: 0.91 / 0.75); its series sell 0.01-0.1 units a day, where
+    always-zero scores MASE 0.66 and no ranking beats noise. The mean-seeking ``mse`` is the
+    default: replenishment needs the mean."""
+    pool: float = 0.5
+    """``pooled`` criterion: the share of a candidate's score taken from its demand family."""
     n_jobs: int = 1
     large: int = 5000
     """Above this many series: ``LARGE_CANDIDATES``, one cross-validation window, ETS and Theta on
@@ -97,12 +102,18 @@ def _run(frame: pd.DataFrame, names: tuple[str, ...], cfg: ForecastConfig, input
     return cv, fc
 
 
-def _score(cv: pd.DataFrame, names: list[str], uids: pd.Index, criterion: str) -> np.ndarray:
+def _score(cv: pd.DataFrame, names: list[str], uids: pd.Index, criterion: str,
+           scale: pd.DataFrame | None = None, pool: float = 0.5) -> np.ndarray:
     """Per series and candidate, the cross-validation error the choice minimises.
 
     ``mse`` favours the mean (RMSSE), ``mae`` the median (MASE: on intermittent series it prefers
     forecasts near zero); ``mixed`` adds both, each relative to the series' best candidate, so a
-    model must do well on both to be chosen.
+    model must do well on both to be chosen. ``pooled`` adds the scaled errors (MAE and RMSE over
+    the series' seasonal naive scale, ``scale``: MASE + RMSSE in cross-validation) and shrinks
+    them towards the mean of the series of the same call (one demand family): ``pool`` of the
+    score is the family's, the rest the series' own. A few weeks of an intermittent series hold
+    a handful of sales, too few to rank models on their own; the family's thousands of days
+    are not.
     """
     err = cv[names].sub(cv["y"], axis=0)
     mse = err.pow(2).groupby(cv["unique_id"]).mean().reindex(uids).to_numpy()
@@ -112,6 +123,18 @@ def _score(cv: pd.DataFrame, names: list[str], uids: pd.Index, criterion: str) -
     if criterion == "mae":
         return mae
     rmse = np.where(np.isfinite(mse), np.sqrt(np.abs(mse)), np.inf)
+    if criterion == "pooled" and scale is not None:
+        sc = scale.set_index("unique_id").reindex(uids)
+        a = sc["mae_scale"].to_numpy()[:, None]
+        q = np.sqrt(sc["mse_scale"].to_numpy())[:, None]
+        ok = np.isfinite(a) & (a > 0) & np.isfinite(q) & (q > 0)
+        a, q = np.where(ok, a, 1.0), np.where(ok, q, 1.0)
+        own = mae / a + rmse / q
+        with np.errstate(invalid="ignore"):
+            both = np.isfinite(own)
+            fam = np.nanmean(np.where(both & ok, own, np.nan), axis=0, keepdims=True)
+        fam = np.where(np.isfinite(fam), fam, np.inf)
+        return np.where(both, (1 - pool) * own + pool * fam, np.inf)
     mae = np.where(np.isfinite(mae), mae, np.inf)
     with np.errstate(invalid="ignore"):
         rel_r = rmse / np.maximum(rmse.min(axis=1, keepdims=True), 1e-9)
@@ -120,11 +143,11 @@ def _score(cv: pd.DataFrame, names: list[str], uids: pd.Index, criterion: str) -
 
 
 def _combine(cv: pd.DataFrame, fc: pd.DataFrame, names: list[str], cfg: ForecastConfig,
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+             scale: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Pick each series' ``top_k`` models by CV error (``_score``); their mean is the forecast."""
     uids = pd.Index(sorted(fc["unique_id"].unique()))
     if cfg.select and not cv.empty:
-        score = _score(cv, names, uids, cfg.criterion)
+        score = _score(cv, names, uids, cfg.criterion, scale, cfg.pool)
     else:
         score = np.full((len(uids), len(names)), np.nan)
         score[:, 0] = 0.0
@@ -199,6 +222,7 @@ def forecast_demand(
     lift = uplift.estimate(grid, labels, groups)
     grid["y"] = grid["y"] / uplift.factors_for(grid, labels, lift)
     frame = grid[["unique_id", "ds", "y"]]
+    scale = accuracy.scales(frame) if cfg.criterion == "pooled" else None
 
     cls = classes.set_index("unique_id")
     length = frame.groupby("unique_id").size()
@@ -238,7 +262,7 @@ def forecast_demand(
                               on=["unique_id", "ds", "cutoff"], how="left")
                 fc = fc.merge(fc2, on=["unique_id", "ds"], how="left")
                 cols += list(EXPENSIVE)
-        out, info = _combine(cv, fc, cols, cfg)
+        out, info = _combine(cv, fc, cols, cfg, scale)
         parts.append(out)
         infos.append(info)
     if len(inactive):

@@ -97,12 +97,14 @@ def _fast_forecast(con: Any, as_of: dt.date, horizon: int) -> ForecastResult:
 
 
 def forecast_store(con: Any, as_of: dt.date, config: ForecastConfig | None = None,
-                   ) -> tuple[ForecastResult, pd.DataFrame]:
-    """Forecast every SKU × warehouse with sales in the last two years; returns the result and
-    the ``unique_id, sku, warehouse`` map."""
+                   skus: list[str] | None = None) -> tuple[ForecastResult, pd.DataFrame]:
+    """Forecast every SKU × warehouse with sales in the last two years (only those of ``skus``
+    when given); returns the result and the ``unique_id, sku, warehouse`` map."""
     cfg = config or ForecastConfig()
     start = as_of - dt.timedelta(days=HISTORY_DAYS - 1)
     sales = _read(con, queries.SALES, start=start, as_of=as_of)
+    if skus is not None:
+        sales = sales[sales["sku"].isin(skus)].reset_index(drop=True)
     prods = products(con)
     sales["unique_id"] = series_id(sales["sku"], sales["warehouse"])
     keys = sales[["unique_id", "sku", "warehouse"]].drop_duplicates("unique_id")
@@ -212,33 +214,6 @@ def channel_report(con: Any, as_of: dt.date, settings: Settings) -> pd.DataFrame
     demand = _read(con, queries.CHANNEL_DEMAND, start=start, as_of=as_of, days=CHANNEL_DAYS)
     prices = products(con)[["sku", "price", "status"]]
     return channels.check(listings, sellable, demand, prices)
-
-
-def sku_detail(con: Any, as_of: dt.date, settings: Settings, sku: str,
-               plan: PlanResult | None = None) -> dict[str, pd.DataFrame]:
-    """For one SKU: daily history, forecast with an 80% band and projected stock per warehouse."""
-    plan = plan or replenishment_plan(con, as_of, settings)
-    ids = plan.keys.loc[plan.keys["sku"] == sku, "unique_id"]
-    fc = plan.forecast.forecast[plan.forecast.forecast["unique_id"].isin(ids)]
-    err = plan.forecast.series.set_index("unique_id")["rmse"]
-    band = 1.2816 * fc["unique_id"].map(err).fillna(0.0)
-    fc = fc.assign(lo80=(fc["yhat"] - band).clip(lower=0), hi80=fc["yhat"] + band)
-    rows = plan.rows[plan.rows["sku"] == sku]
-    proj = []
-    for r in rows.itertuples():
-        f = fc[fc["unique_id"] == f"{r.sku}{SEP}{r.warehouse}"]
-        stock = (r.on_hand - r.reserved) - f["yhat"].cumsum()
-        if r.inbound and pd.notna(r.inbound_eta):
-            stock = stock + np.where(f["ds"] >= pd.Timestamp(r.inbound_eta), r.inbound, 0)
-        proj.append(pd.DataFrame({"warehouse": r.warehouse, "ds": f["ds"], "projected_stock": stock}))
-    start = as_of - dt.timedelta(days=HISTORY_DAYS - 1)
-    hist = _read(con, queries.SALES, start=start, as_of=as_of)
-    return {
-        "history": hist[hist["sku"] == sku].sort_values("ds", ignore_index=True),
-        "forecast": fc.reset_index(drop=True),
-        "projection": pd.concat(proj, ignore_index=True) if proj else pd.DataFrame(),
-        "plan": rows.reset_index(drop=True),
-    }
 
 
 def write_plan_xlsx(plan: PlanResult, path: Any) -> None:

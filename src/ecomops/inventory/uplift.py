@@ -1,8 +1,9 @@
 """Multiplicative uplift of events (planned promotions, festivals, holidays) on daily demand.
 
 An event is a label on days: ``d1111:peak``, ``d618:warmup``, ``public_holiday`` from the festival
-calendar, ``promo`` for the days of a shop promotion that includes the SKU. For every series and
-event label the uplift factor is
+calendar, ``promo`` for the days of a shop promotion that includes the SKU, ``d1111:peak+promo``
+for a promotion on a festival day (``label_days``). For every series and event label the uplift
+factor is
 
     (units sold on the event's past days + K · group factor) / (baseline units of those days + K)
 
@@ -28,6 +29,7 @@ FACTOR_RANGE = (0.1, 10.0)
 LAGS = (-28, -21, -14, -7, 7, 14, 21, 28)
 SERIES_COLS = ["unique_id", "event", "factor", "event_days"]
 GROUP_COLS = ["group", "event", "factor"]
+PROMO = "promo"
 
 
 def _empty(cols: list[str]) -> pd.DataFrame:
@@ -48,8 +50,10 @@ def label_days(frame: pd.DataFrame, events: pd.DataFrame | None) -> pd.Series:
     """The event label of each ``unique_id, ds`` row of ``frame`` (``None`` on ordinary days).
 
     ``events`` has ``ds, event`` and optionally ``unique_id`` (empty for an event of every
-    series). A series' own event wins over a calendar event; among several events of one day the
-    first listed wins.
+    series). A day's label is its calendar event (the first listed; a series' own non-promotion
+    event otherwise), and ``PROMO`` when a promotion covers it; a promotion on a festival day is
+    ``<festival>+promo``: shops run their big promotions on the festivals, and one ``promo`` factor
+    for an 11.11 peak and an ordinary weekday sale would be wrong on both.
     """
     labels = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     if events is None or events.empty or frame.empty:
@@ -58,18 +62,32 @@ def label_days(frame: pd.DataFrame, events: pd.DataFrame | None) -> pd.Series:
     ev["ds"] = pd.to_datetime(ev["ds"]).astype("datetime64[ns]")
     if "unique_id" not in ev:
         ev["unique_id"] = None
-    own = ev[ev["unique_id"].notna()].drop_duplicates(["unique_id", "ds"])
-    common = ev[ev["unique_id"].isna()].drop_duplicates("ds")
+    promo = ev["event"].eq(PROMO)
+    mine = ev["unique_id"].notna()
     keys = frame[["unique_id", "ds"]]
-    if not common.empty:
-        hit = keys[["ds"]].merge(common[["ds", "event"]], on="ds", how="left")["event"]
-        labels = pd.Series(hit.to_numpy(), index=frame.index, dtype=object)
-    if not own.empty:
-        own = own.assign(unique_id=own["unique_id"].astype(str))
-        hit = keys.merge(own[["unique_id", "ds", "event"]], on=["unique_id", "ds"], how="left")["event"]
-        mine = hit.to_numpy()
-        labels = labels.where(pd.isna(mine), pd.Series(mine, index=frame.index, dtype=object))
-    return labels.where(labels.notna(), None)
+
+    def common(rows: pd.DataFrame) -> np.ndarray:
+        rows = rows.drop_duplicates("ds")
+        return keys[["ds"]].merge(rows[["ds", "event"]], on="ds", how="left")["event"].to_numpy()
+
+    def own(rows: pd.DataFrame) -> np.ndarray:
+        rows = rows.assign(unique_id=rows["unique_id"].astype(str)).drop_duplicates(["unique_id", "ds"])
+        return keys.merge(rows[["unique_id", "ds", "event"]], on=["unique_id", "ds"],
+                          how="left")["event"].to_numpy()
+
+    base = common(ev[~mine & ~promo])
+    if (mine & ~promo).any():
+        base = np.where(pd.isna(base), own(ev[mine & ~promo]), base)
+    on_promo = np.zeros(len(frame), dtype=bool)
+    if (~mine & promo).any():
+        on_promo |= pd.notna(common(ev[~mine & promo]))
+    if (mine & promo).any():
+        on_promo |= pd.notna(own(ev[mine & promo]))
+    base_s = pd.Series(base, index=frame.index, dtype=object)
+    both = base_s.notna() & on_promo
+    out = base_s.where(~both, base_s.astype(str) + "+" + PROMO)
+    out = out.where(out.notna() | ~on_promo, PROMO)
+    return out.where(out.notna(), None)
 
 
 def _baseline(history: pd.DataFrame, is_event: np.ndarray) -> np.ndarray:
@@ -123,16 +141,28 @@ def estimate(
 
 
 def factors_for(frame: pd.DataFrame, labels: pd.Series, uplift: Uplift) -> np.ndarray:
-    """The factor of every row of ``frame``: the series' own, else its group's, else 1."""
+    """The factor of every row of ``frame``: the series' own, else its group's, else 1.
+
+    A ``<festival>+promo`` day never seen before takes the festival's factor.
+    """
     out = np.ones(len(frame))
     has = labels.notna().to_numpy()
     if not has.any() or uplift.groups.empty:
         return out
     keyed = frame.loc[has, ["unique_id"]].assign(event=labels[has].to_numpy())
     keyed["group"] = keyed["unique_id"].map(uplift.group_of).fillna("_all")
-    own = keyed.merge(uplift.series[["unique_id", "event", "factor"]], on=["unique_id", "event"], how="left")
-    grp = keyed.merge(uplift.groups, on=["group", "event"], how="left")
-    out[has] = own["factor"].fillna(grp["factor"]).fillna(1.0).to_numpy()
+
+    def lookup(k: pd.DataFrame) -> pd.Series:
+        own = k.merge(uplift.series[["unique_id", "event", "factor"]], on=["unique_id", "event"], how="left")
+        grp = k.merge(uplift.groups, on=["group", "event"], how="left")
+        return own["factor"].fillna(grp["factor"])
+
+    factor = lookup(keyed)
+    combined = keyed["event"].str.endswith("+" + PROMO).to_numpy()
+    if combined.any():
+        base = keyed.assign(event=keyed["event"].str.removesuffix("+" + PROMO))
+        factor = factor.fillna(lookup(base))
+    out[has] = factor.fillna(1.0).to_numpy()
     return out
 
 
@@ -155,11 +185,11 @@ def event_table(
                              min(pd.Timestamp(p.end_date), pd.Timestamp(end)), freq="D")
         skus = [s.strip() for s in str(p.skus if pd.notna(p.skus) else "").split("|") if s.strip()]
         if not skus:
-            frames.append(pd.DataFrame({"ds": days, "event": "promo", "unique_id": None}))
+            frames.append(pd.DataFrame({"ds": days, "event": PROMO, "unique_id": None}))
             continue
         ids = series.loc[series["sku"].isin(skus), "unique_id"]
         frames.append(pd.DataFrame({"unique_id": np.repeat(ids.to_numpy(), len(days)),
-                                    "ds": np.tile(days.to_numpy(), len(ids)), "event": "promo"}))
+                                    "ds": np.tile(days.to_numpy(), len(ids)), "event": PROMO}))
     if not calendar.empty:
         label = np.where(calendar["phase"].eq("holiday"), calendar["event"],
                          calendar["event"] + ":" + calendar["phase"])

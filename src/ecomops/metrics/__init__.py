@@ -12,9 +12,13 @@ Public API (DETECT, the brief and the console build on it)::
 - ``changes(con, metrics, dims, day, *, grain="day")``: a day (or trailing 7 / 28 days) with
   dod / wow / mom / yoy relative changes (same weekday; yoy is 364 days back)
 
+``filters`` maps a dimension to a value or to several values (``{"sku": ["A", "B"]}``).
+
 Modules: ``defs`` (measures and metrics as data), ``facts`` (Ibis expressions per fact table),
-``scope`` (periods, as-of horizon, filters), ``compiled`` (SQL cache, execution), ``query``.
-Pure: functions take an Ibis backend and dates, never read the clock or open files.
+``scope`` (periods, as-of horizon, filters), ``compiled`` (SQL cache, execution), ``query``;
+``service`` keeps the compiled SQL on disk between runs (``sql_cache(con, path)``), the only
+I/O. The rest is pure: functions take an Ibis backend and dates, never read the clock or open
+files.
 """
 
 from ecomops.metrics.defs import DIMENSIONS, MEASURES, METRICS, Measure, MetricDef, metric

@@ -269,6 +269,11 @@ def stock(scope: Scope, dims: Sequence[str], measures: Sequence[str]) -> ir.Tabl
     inv = scope.table(INVENTORY.name)
     inv = inv.filter(scope.in_days(inv.date), inv.date <= scope.asof_day)
     inv = inv.mutate(warehouse=ibis.coalesce(_blank_to_null(inv.warehouse), ibis.literal("main")))
+    # Filters on the join keys go in before the demand join: engines do not push them through
+    # the left join, and the demand of one SKU is all a filtered query needs.
+    early = [d for d in scope.filter_dims if d in ("sku", "warehouse")]
+    for dim in early:
+        inv = inv.filter(scope.matches(inv[dim], dim))
     snap = inv.mutate(day=inv.date).group_by(["day", *keys]).aggregate(
         available=(inv.on_hand - ibis.coalesce(inv.reserved, 0)).sum()
     )
@@ -279,6 +284,8 @@ def stock(scope: Scope, dims: Sequence[str], measures: Sequence[str]) -> ir.Tabl
         sday=o.order_time.date(), sku=lines.sku, qty=lines.quantity,
         warehouse=ibis.coalesce(_blank_to_null(o.warehouse), ibis.literal("main")),
     )
+    for dim in early:
+        sold = sold.filter(scope.matches(sold[dim], dim))
     sold = sold.group_by("sday", *keys).aggregate(qty=sold.qty.sum())
     conds = [snap[k] == sold[k] for k in keys]
     conds += [sold.sday <= snap.day, sold.sday > snap.day - ibis.interval(days=DEMAND_DAYS)]

@@ -21,9 +21,11 @@ from ecomops.metrics import compiled
 from ecomops.metrics.compiled import Shape
 from ecomops.metrics.defs import METRICS, MetricDef, metric
 from ecomops.metrics.errors import MetricError, UnsupportedCut
-from ecomops.metrics.scope import make_params
+from ecomops.metrics.scope import filter_values, make_params
 
 Grain = compiled.Grain
+Filters = Mapping[str, str | Sequence[str]]
+"""Dimension -> the value rows must have, or several values (any of them)."""
 
 COMPARISONS: dict[str, int] = {"dod": 1, "wow": 7, "mom": 28, "yoy": 364}
 """Comparison name -> days back (whole weeks but dod, so the weekday is the same)."""
@@ -38,7 +40,7 @@ _CONVERSION = "conversion_rate"
 _TRAFFIC_MEASURES = ("visitors", "traffic_buyers", "traffic_rows_without_buyers")
 
 
-def _check(metrics: Sequence[str], dims: Sequence[str], filters: Mapping[str, str]) -> list[MetricDef]:
+def _check(metrics: Sequence[str], dims: Sequence[str], filters: Filters) -> list[MetricDef]:
     defs = [metric(m) for m in metrics]
     if not defs:
         raise MetricError("name at least one metric")
@@ -124,7 +126,7 @@ def evaluate(
     as_of: dt.date,
     labels: Sequence[dt.date] | None = None,
     grain: Grain = "day",
-    filters: Mapping[str, str] | None = None,
+    filters: Filters | None = None,
     lag: int | None = None,
 ) -> pd.DataFrame:
     """The metrics over half-open day ``periods``: one row per date (or period label) x dims."""
@@ -138,6 +140,7 @@ def evaluate(
             fact=fact, dims=qdims, measures=tuple(sorted(measures)), n_periods=len(periods),
             labelled=labels is not None, grain=grain, lag=lag if fact == "returns" else None,
             filter_dims=tuple(sorted(filters)),
+            filter_sizes=tuple(len(filter_values(filters[f])) for f in sorted(filters)),
         )
         frames[(fact, qdims)] = _normalise(compiled.run(con, shape, values), qdims)
 
@@ -205,7 +208,7 @@ def daily(
     end: dt.date,
     *,
     as_of: dt.date | None = None,
-    filters: Mapping[str, str] | None = None,
+    filters: Filters | None = None,
     lag: int | None = None,
 ) -> pd.DataFrame:
     """The metrics per day from ``start`` to ``end`` (inclusive) by ``dims``.
@@ -215,7 +218,8 @@ def daily(
     ``<metric>__num`` and ``<metric>__den``. Only what was known by the end of ``as_of``
     (default ``end``) counts. With ``lag``, each day's after-sales cases count only when known
     within ``lag`` days of the sale (like-for-like maturity of return_rate across days).
-    ``filters`` keeps rows whose dimension equals the value (``{"channel": "tmall"}``).
+    ``filters`` keeps rows whose dimension equals the value (``{"channel": "tmall"}``) or one of
+    several values (``{"sku": ["A", "B"]}``).
     """
     return series(con, metrics, dims, start, end, grain="day", as_of=as_of, filters=filters, lag=lag)
 
@@ -229,7 +233,7 @@ def series(
     *,
     grain: Grain = "day",
     as_of: dt.date | None = None,
-    filters: Mapping[str, str] | None = None,
+    filters: Filters | None = None,
     lag: int | None = None,
 ) -> pd.DataFrame:
     """Like ``daily``, bucketed by calendar ``grain`` (``date`` = the Monday / the 1st)."""
@@ -247,7 +251,7 @@ def changes(
     day: dt.date,
     *,
     grain: Grain = "day",
-    filters: Mapping[str, str] | None = None,
+    filters: Filters | None = None,
     lag: int | None = 0,
 ) -> pd.DataFrame:
     """The trailing ``grain`` window ending ``day`` (1, 7 or 28 days) against earlier windows.

@@ -60,6 +60,8 @@ class Scope:
     grain: Grain
     lag: int | None
     filter_dims: tuple[str, ...]
+    filter_sizes: tuple[int, ...] = ()
+    """Number of values of each filter dimension (1 when not given): ``isin`` beyond one."""
 
     # -- values ------------------------------------------------------------------------
     def period(self, i: int) -> tuple[ir.DateScalar, ir.DateScalar]:
@@ -75,8 +77,16 @@ class Scope:
         """The first instant not known (midnight after ``as_of``)."""
         return self.params.ts("asof_end")
 
-    def filter_value(self, dim: str) -> ir.StringScalar:
-        return self.params.text(f"filter_{dim}")
+    def filter_value(self, dim: str, i: int | None = None) -> ir.StringScalar:
+        return self.params.text(f"filter_{dim}" if i is None else f"filter_{dim}_{i}")
+
+    def matches(self, col: ir.Value, dim: str) -> ir.BooleanValue:
+        """``col`` equals the filter value of ``dim`` (or one of its values)."""
+        sizes = dict(zip(self.filter_dims, self.filter_sizes, strict=True)) if self.filter_sizes else {}
+        n = sizes.get(dim, 1)
+        if n == 1:
+            return col == self.filter_value(dim)
+        return col.isin([self.filter_value(dim, i) for i in range(n)])
 
     # -- predicates ----------------------------------------------------------------------
     def in_days(self, day: ir.DateValue, *, widen: int = 0) -> ir.BooleanValue:
@@ -123,7 +133,7 @@ def make_params(
     periods: Sequence[tuple[dt.date, dt.date]],
     labels: Sequence[dt.date] | None,
     as_of: dt.date,
-    filters: Mapping[str, str],
+    filters: Mapping[str, str | Sequence[str]],
 ) -> dict[str, str]:
     """The values of a query (strings, as the placeholders are)."""
     values: dict[str, str] = {}
@@ -135,8 +145,19 @@ def make_params(
     values["asof"] = as_of.isoformat()
     values["asof_end"] = (as_of + dt.timedelta(days=1)).isoformat()
     for dim, value in filters.items():
-        values[f"filter_{dim}"] = str(value)
+        many = filter_values(value)
+        if len(many) == 1:
+            values[f"filter_{dim}"] = many[0]
+        else:
+            values.update({f"filter_{dim}_{i}": v for i, v in enumerate(many)})
     return values
+
+
+def filter_values(value: str | Sequence[str]) -> list[str]:
+    """A filter's values: one string, or several (sorted, without repeats)."""
+    if isinstance(value, str):
+        return [value]
+    return sorted({str(v) for v in value})
 
 
 def finish(
@@ -148,6 +169,6 @@ def finish(
 ) -> ir.Table:
     """Filter ``rows`` (columns ``day``, dims, filter dims, inputs), bucket and aggregate."""
     for dim in scope.filter_dims:
-        rows = rows.filter(rows[dim] == scope.filter_value(dim))
+        rows = rows.filter(scope.matches(rows[dim], dim))
     rows = rows.mutate(date=scope.bucket(rows["day"]))
     return rows.group_by(["date", *dims]).aggregate(**{m: aggs[m](rows) for m in measures})

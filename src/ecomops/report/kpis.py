@@ -30,8 +30,17 @@ BRIEF_KPIS: tuple[str, ...] = (
 )
 """KPI cards of the brief, in reading order."""
 
+RETURN_MATURITY_DAYS = 14
+"""The brief's ``return_rate`` of a day is that of the sales made this many days before, counting
+the returns requested by the end of the day (most returns of Chinese marketplaces' 7-day
+no-reason rule are requested within two weeks of the sale)."""
+
 BINOMIAL: frozenset[str] = frozenset({"conversion_rate", "ad_ctr", "return_rate", "late_delivery_rate"})
 """Ratios whose numerator counts a subset of the denominator (binomial sampling noise)."""
+
+
+SIGNED: frozenset[str] = frozenset({"gross_margin", "gross_margin_rate"})
+"""Metrics that can fall below zero (every other metric's band stops at 0)."""
 
 
 def _decimals(name: str) -> int:
@@ -117,7 +126,7 @@ def bands(
     expected = np.where(n > 0, expected, np.nan)
     low = np.where(n > 0, expected - band_z * sd, np.nan)
     high = np.where(n > 0, expected + band_z * sd, np.nan)
-    if d.kind == "sum" and d.unit in ("count", "currency") and name != "gross_margin":
+    if name not in SIGNED:
         low = np.maximum(low, 0.0)
     return expected, low, high, n
 
@@ -130,6 +139,35 @@ def _status(value: float | None, low: float, high: float, n: int) -> KpiStatus:
     if value < low:
         return "low"
     return "normal"
+
+
+def trend(
+    frame: pd.DataFrame,
+    name: str,
+    targets: Sequence[dt.date],
+    *,
+    segment: dict[str, str] | None = None,
+    events: Collection[dt.date] = (),
+    band_z: float = 3.0,
+    history_days: int = 56,
+) -> tuple[TrendSeries, int]:
+    """``name`` on ``targets`` with its expected value and band; also the last day's history size.
+
+    ``frame`` holds daily rows of one segment (``date``, the metric, ``<m>__num`` / ``<m>__den``)
+    from ``history_days`` before the first target to the last.
+    """
+    digits = _decimals(name)
+    values = _column(frame, name, targets)
+    expected, low, high, n = bands(frame, name, targets, events=events, band_z=band_z,
+                                   history_days=history_days)
+    series = TrendSeries(
+        metric=name, segment=dict(segment or {}), dates=list(targets),
+        values=[clean(v, digits) for v in values],
+        expected=[clean(v, digits) for v in expected],
+        low=[clean(v, digits) for v in low],
+        high=[clean(v, digits) for v in high],
+    )
+    return series, int(n[-1])
 
 
 def build(
@@ -148,23 +186,21 @@ def build(
     trends: dict[str, TrendSeries] = {}
     for name in metrics:
         digits = _decimals(name)
-        values = _column(frame, name, targets)
-        expected, low, high, n = bands(frame, name, targets, events=events, band_z=band_z,
-                                       history_days=history_days)
-        value = clean(values[-1], digits)
+        series, n = trend(frame, name, targets, events=events, band_z=band_z,
+                          history_days=history_days)
+        value = series.values[-1]
         back = _column(frame, name, [day - dt.timedelta(days=s) for s in COMPARISONS.values()])
         changes = {c: clean(relative_change(value, clean(b, digits)), 4)
                    for c, b in zip(COMPARISONS, back, strict=True)}
+        assert series.low is not None
+        assert series.high is not None
+        assert series.expected is not None
+        low, high = series.low[-1], series.high[-1]
         kpis.append(Kpi(
             metric=name, value=value, dod=changes["dod"], wow=changes["wow"], mom=changes["mom"],
-            yoy=changes["yoy"], expected=clean(expected[-1], digits),
-            status=_status(value, float(low[-1]), float(high[-1]), int(n[-1])),
+            yoy=changes["yoy"], expected=series.expected[-1],
+            status=_status(value, math.nan if low is None else low,
+                           math.nan if high is None else high, n),
         ))
-        trends[name] = TrendSeries(
-            metric=name, segment={}, dates=targets,
-            values=[clean(v, digits) for v in values],
-            expected=[clean(v, digits) for v in expected],
-            low=[clean(v, digits) for v in low],
-            high=[clean(v, digits) for v in high],
-        )
+        trends[name] = series
     return kpis, trends

@@ -21,6 +21,7 @@ from ecomops.detect.findings import Action, Finding, sort_findings
 from ecomops.metrics import evaluate, series
 from ecomops.metrics.hours import orders_by_hour
 from ecomops.report import chartdata, kpis
+from ecomops.report import evidence as more
 from ecomops.report.model import Brief, Charts, TrendSeries
 from ecomops.settings import Settings
 from ecomops.workspace import Workspace
@@ -28,11 +29,13 @@ from ecomops.workspace import Workspace
 log = logging.getLogger(__name__)
 
 HEATMAP_DAYS = 28
+SQL_CACHE = "metric_sql.json"
+"""File in the workspace's cache folder keeping the metric layer's compiled SQL between runs."""
 SHARE_DAYS = 28
-_NO_REPORT_NOTES = {  # column that is missing (NaN) when the day's report is absent -> note
-    "visitors": "No traffic rows for {day}: visitors and conversion are unavailable.",
-    "ad_cost": "No ads rows for {day}: ad metrics are unavailable.",
-    "days_of_cover__num": "No inventory snapshot for {day}: days of cover is unavailable.",
+_NO_REPORT_NOTES = {  # column missing (NaN) when a daily report is absent -> (what, unavailable)
+    "visitors": ("traffic", "visitors and conversion are unavailable"),
+    "ad_cost": ("ads", "ad metrics are unavailable"),
+    "days_of_cover__num": ("inventory", "days of cover is unavailable"),
 }
 
 
@@ -48,9 +51,12 @@ class Detection:
 
 def build_brief(ws: Workspace, date: dt.date) -> Brief:
     """The brief of ``date`` for the workspace's store."""
+    from ecomops.metrics.service import sql_cache
     from ecomops.store.analytics import ibis_backend
 
-    return assemble(ibis_backend(ws.analytics), date, ws.settings)
+    con = ibis_backend(ws.analytics)
+    with sql_cache(con, ws.cache_dir / SQL_CACHE):
+        return assemble(con, date, ws.settings)
 
 
 def assemble(
@@ -64,13 +70,12 @@ def assemble(
     trend_days = th.history_days
     hist_start = day - dt.timedelta(days=trend_days + th.history_days - 1)
     yoy = day - dt.timedelta(days=364)
-    # One pass: the trend window with its history, plus the yoy day. lag=0: every day's
-    # after-sales cases as known by the end of that day, so return rates compare like with like.
-    frame = evaluate(
-        con, list(kpis.BRIEF_KPIS), [], [(yoy, yoy + dt.timedelta(days=1)),
-                                           (hist_start, day + dt.timedelta(days=1))],
-        as_of=day, lag=0,
-    )
+    # One pass: the trend window with its history, plus the yoy day.
+    periods = [(yoy, yoy + dt.timedelta(days=1)), (hist_start, day + dt.timedelta(days=1))]
+    plain = [m for m in kpis.BRIEF_KPIS if m != "return_rate"]
+    frame = evaluate(con, plain, [], periods, as_of=day)
+    if "return_rate" in kpis.BRIEF_KPIS:
+        frame = _with_return_rate(con, frame, periods, day)
     by_channel = series(con, ["gmv", "orders"], ["channel"], day - dt.timedelta(days=SHARE_DAYS - 1), day)
     events = _events(con, day, trend_days + th.history_days, by_channel)
     cards, trends = kpis.build(frame, day, kpis.BRIEF_KPIS, trend_days=trend_days, events=events,
@@ -78,6 +83,9 @@ def assemble(
     by_category = series(con, ["gmv", "orders"], ["category"], day - dt.timedelta(days=HEATMAP_DAYS - 1), day)
     hours = orders_by_hour(con, day - dt.timedelta(days=HEATMAP_DAYS - 1), day)
     detection = _detect(con, day, settings) if with_findings else Detection()
+    evidence = {**detection.evidence,
+                **_more_evidence(con, day, detection, hist_start, trend_days, events,
+                                 settings)}
     charts = Charts(
         trends=trends,
         bars=[chartdata.bars(f, m, dim, day) for m in ("gmv", "orders")
@@ -87,13 +95,30 @@ def assemble(
                                     day - dt.timedelta(days=HEATMAP_DAYS - 1), day),
             chartdata.hour_weekday(hours),
         ],
-        evidence=detection.evidence,
+        evidence=evidence,
     )
     return Brief(
         date=day, store=settings.store.name, currency=settings.store.currency, kpis=cards,
         findings=sort_findings(detection.findings), actions=detection.actions, charts=charts,
         notes=[*_notes(frame, day), *detection.notes],
     )
+
+
+def _with_return_rate(
+    con: ibis.BaseBackend, frame: pd.DataFrame, periods: list[tuple[dt.date, dt.date]], day: dt.date
+) -> pd.DataFrame:
+    """``frame`` with the matured return rate: on each day ``t``, the units returned (requested
+    by the end of ``t``) of the sales made ``RETURN_MATURITY_DAYS`` days before ``t``.
+
+    A day's own sales have hardly any returns yet; every day's rate at the same age compares
+    like with like, and is final the day it is shown (as-of safe).
+    """
+    lag = kpis.RETURN_MATURITY_DAYS
+    back = dt.timedelta(days=lag)
+    cohorts = evaluate(con, ["return_rate"], [], [(a - back, b - back) for a, b in periods],
+                       as_of=day, lag=lag)
+    cohorts["date"] = [d + back for d in cohorts["date"]]
+    return frame.merge(cohorts, on="date", how="left")
 
 
 def _events(con: ibis.BaseBackend, day: dt.date, days: int, by_channel: pd.DataFrame) -> set[dt.date]:
@@ -109,6 +134,27 @@ def _events(con: ibis.BaseBackend, day: dt.date, days: int, by_channel: pd.DataF
     return {d for d, hit in zip(dates, mask[0], strict=True) if hit}
 
 
+def _more_evidence(
+    con: ibis.BaseBackend, day: dt.date, detection: Detection, start: dt.date,
+    trend_days: int, events: set[dt.date], settings: Settings,
+) -> dict[str, TrendSeries]:
+    """Evidence series of the findings detection gave none, over the days of the KPI trends
+    (one query per metric and segment dimensions)."""
+    targets = [day - dt.timedelta(days=i) for i in range(trend_days - 1, -1, -1)]
+    reqs = more.requests(detection.findings, detection.evidence)
+    frames: dict[more.Group, pd.DataFrame] = {}
+    for (name, keys), values in more.groups(reqs).items():
+        filters = {k: v[0] if len(v) == 1 else v for k, v in values.items()}
+        try:
+            frames[(name, keys)] = evaluate(con, [name], keys, [(start, day + dt.timedelta(days=1))],
+                                            as_of=day, filters=filters, lag=0)
+        except Exception:  # evidence illustrates: a failed series must not cost the brief
+            log.exception("evidence series of %s by %s failed", name, values)
+    th = settings.thresholds
+    return more.draw(frames, reqs, targets, events=events, band_z=th.band_z,
+                     history_days=th.history_days)
+
+
 def _notes(frame: pd.DataFrame, day: dt.date) -> list[str]:
     """Data caveats: reports missing for the day, no orders at all."""
     row = frame[frame["date"] == day]
@@ -117,9 +163,11 @@ def _notes(frame: pd.DataFrame, day: dt.date) -> list[str]:
         last = frame.loc[frame["orders"].fillna(0) > 0, "date"]
         since = f" (last orders on {max(last).isoformat()})" if len(last) else ""
         notes.append(f"No orders on {day.isoformat()}{since}: has the day's data been imported?")
-    for col, text in _NO_REPORT_NOTES.items():
-        if col not in row.columns or row[col].isna().all():
-            notes.append(text.format(day=day.isoformat()))
+    for col, (what, lost) in _NO_REPORT_NOTES.items():
+        if col not in frame.columns or frame[col].isna().all():
+            notes.append(f"No {what} data in the store: {lost}.")
+        elif row.empty or row[col].isna().all():
+            notes.append(f"No {what} rows for {day.isoformat()}: {lost}.")
     return notes
 
 

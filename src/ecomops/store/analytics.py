@@ -64,6 +64,10 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
+        if "Conflicting lock" in str(exc):  # DuckDB: one process per database file
+            raise WorkspaceError(
+                f"the analytics store {path} is in use by another process (`ecomops serve`?): "
+                "import through the console's Data page, or stop that process first") from exc
         raise WorkspaceError(f"cannot open the analytics store {path}: {exc}") from exc
     if not read_only:
         ensure_schema(con)

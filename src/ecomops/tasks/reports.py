@@ -15,6 +15,8 @@ from typing import Any
 from ecomops.tasks.model import TaskView
 
 Gettext = Callable[[str], str]
+RISK_RANK = {"high": 0, "medium": 1}
+MAX_RISKS = 5
 
 
 def _identity(text: str) -> str:
@@ -93,8 +95,10 @@ def standup(
     doing = [t for t in tasks if t.status == "doing"]
     progress = [f"✓ {_task_line(t, _)}" for t in done] + [f"→ {_task_line(t, _)}" for t in doing]
     today = day + dt.timedelta(days=1)
-    risks = [f"[{name('severity', f['severity'])}] {f['summary']}" for f in brief.get("findings", [])
-             if f.get("severity") == "high"][:5]
+    # High-severity findings first, then medium ones (the brief ranks each group by impact).
+    ranked = sorted((f for f in brief.get("findings", []) if f.get("severity") in RISK_RANK),
+                    key=lambda f: RISK_RANK[f["severity"]])
+    risks = [f"[{name('severity', f['severity'])}] {f['summary']}" for f in ranked][:MAX_RISKS]
     risks += [f"{_('Overdue')}: {_task_line(t, _)}" for t in tasks if t.overdue(today)]
     needs = [f"{_('No owner')}: {_task_line(t, _)}" for t in tasks if t.status != "done" and not t.owner]
     needs += [f"{_('Check failed')}: {_task_line(t, _)} ({(t.check_result or {}).get('reason', '')})"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 COMMENT_MAX = 4000
+TITLES_SECONDS = 30.0
 
 
 class TaskNotFound(InputError):
@@ -57,6 +59,9 @@ class TaskBoard:
     def __init__(self, sessions: sessionmaker[Session], tz: str) -> None:
         self.sessions = sessions
         self.tz = ZoneInfo(tz)
+        self._titles: dict[dt.date, tuple[float, frozenset[str]]] = {}
+        """Titles per brief date, asked by every Today page: kept ``TITLES_SECONDS`` at most and
+        forgotten when this board creates or renames a task."""
 
     def _get(self, session: Session, task_id: int) -> Task:
         task = session.get(Task, task_id, options=[selectinload(Task.comments)])
@@ -71,10 +76,17 @@ class TaskBoard:
                 query = query.where(Task.status == check_status(status))
             return [to_view(t, self.tz) for t in session.scalars(query)]
 
-    def titles_from_brief(self, brief_date: dt.date) -> set[str]:
+    def titles_from_brief(self, brief_date: dt.date) -> frozenset[str]:
         """Titles of the tasks made from the brief of ``brief_date`` (to mark its actions)."""
+        known = self._titles.get(brief_date)
+        if known is not None and known[0] > time.monotonic():
+            return known[1]
         with self.sessions() as session:
-            return set(session.scalars(select(Task.title).where(Task.brief_date == brief_date)))
+            titles = frozenset(session.scalars(select(Task.title).where(Task.brief_date == brief_date)))
+        if len(self._titles) > 64:
+            self._titles.clear()
+        self._titles[brief_date] = (time.monotonic() + TITLES_SECONDS, titles)
+        return titles
 
     def get(self, task_id: int) -> TaskView:
         with self.sessions() as session:
@@ -94,6 +106,7 @@ class TaskBoard:
             session.flush()
             audit(session, user, "task.create", task_id=task.id, title=task.title)
             session.commit()
+            self._titles.clear()
             return self.get(task.id)
 
     def update(self, task_id: int, user: str, **fields: Any) -> TaskView:
@@ -119,6 +132,7 @@ class TaskBoard:
             if changed:
                 audit(session, user, "task.update", task_id=task_id, **changed)
                 session.commit()
+                self._titles.clear()
             return to_view(task, self.tz)
 
     def comment(self, task_id: int, user: str, text: str) -> TaskView:

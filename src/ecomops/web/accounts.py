@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ecomops.errors import EcomopsError, InputError
 from ecomops.i18n import SUPPORTED
 from ecomops.store.appdb import ApiToken, LoginAttempt, User, WebSession, audit, utcnow
+from ecomops.web import recall
 from ecomops.web.passwords import digest, hash_password, new_secret, verify_password
 
 Role = Literal["admin", "operator", "viewer"]
@@ -29,6 +30,9 @@ SESSION_DAYS = 7
 LOCKOUT = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_CLIENT = 20
+RECALL_SECONDS = 30.0
+"""How long a session's or token's user is answered from memory; every change this process makes
+to users or sessions forgets them at once (see ``ecomops.web.recall``)."""
 
 
 class TooManyAttempts(EcomopsError):
@@ -72,6 +76,10 @@ class Accounts:
     def __init__(self, sessions: sessionmaker[Session], default_language: str = "zh_CN") -> None:
         self.sessions = sessions
         self.default_language = default_language
+        self._recall = recall.shared(sessions, RECALL_SECONDS)
+
+    def _changed(self) -> None:
+        self._recall.clear()
 
     def _user(self, session: Session, name: str) -> User:
         user = session.scalar(select(User).where(User.name == name))
@@ -95,11 +103,16 @@ class Accounts:
                 raise InputError(f"the user {name!r} already exists") from exc
             audit(session, by, "user.add", name=name, role=role)
             session.commit()
+            self._changed()
             return _info(user)
 
     def users(self) -> list[UserInfo]:
-        with self.sessions() as session:
-            return [_info(u) for u in session.scalars(select(User).order_by(User.name))]
+        known: list[UserInfo] | None = self._recall.get("users")
+        if known is None:
+            with self.sessions() as session:
+                known = [_info(u) for u in session.scalars(select(User).order_by(User.name))]
+            self._recall.put("users", known)
+        return list(known)
 
     def get(self, name: str) -> UserInfo:
         with self.sessions() as session:
@@ -126,6 +139,7 @@ class Accounts:
             if len(detail) > 1:
                 audit(session, by, "user.change", **detail)
             session.commit()
+            self._changed()
             return _info(user)
 
     def set_language(self, user_id: int, language: str) -> None:
@@ -136,6 +150,7 @@ class Accounts:
             if user is not None:
                 user.language = language
                 session.commit()
+        self._changed()
 
     # --- API tokens -------------------------------------------------------------------------------
 
@@ -147,11 +162,22 @@ class Accounts:
             session.add(ApiToken(user_id=user.id, token_hash=digest(token)))
             audit(session, by, "token.create", name=name)
             session.commit()
+        self._changed()
         return token
 
     def token_user(self, token: str) -> UserInfo | None:
+        key = ("token", digest(token))
+        known: UserInfo | None = self._recall.get(key)
+        if known is not None:
+            return known
+        found = self._token_user(key[1])
+        if found is not None:  # unknown tokens are asked again: a new one works at once
+            self._recall.put(key, found)
+        return found
+
+    def _token_user(self, token_hash: str) -> UserInfo | None:
         with self.sessions() as session:
-            row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+            row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
             if row is None:
                 return None
             user = session.get(User, row.user_id)
@@ -200,16 +226,24 @@ class Accounts:
 
     def session_user(self, token: str) -> tuple[UserInfo, str] | None:
         """The user and CSRF token of a live session cookie."""
-        with self.sessions() as session:
-            row = session.scalar(select(WebSession).where(WebSession.token_hash == digest(token)))
-            if row is None or row.expires_at < utcnow():
-                return None
-            user = session.get(User, row.user_id)
-            if user is None or not user.active:
-                return None
-            return _info(user), row.csrf_token
+        key = ("session", digest(token))
+        known: tuple[UserInfo, str, dt.datetime] | None = self._recall.get(key)
+        if known is None:
+            with self.sessions() as session:
+                row = session.scalar(select(WebSession).where(WebSession.token_hash == key[1]))
+                if row is None:
+                    return None
+                user = session.get(User, row.user_id)
+                if user is None or not user.active:
+                    return None
+                known = (_info(user), row.csrf_token, row.expires_at)
+            self._recall.put(key, known)
+        if known[2] < utcnow():
+            return None
+        return known[0], known[1]
 
     def end_session(self, token: str) -> None:
         with self.sessions() as session:
             session.execute(delete(WebSession).where(WebSession.token_hash == digest(token)))
             session.commit()
+        self._changed()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CACHE_SIZE = 32
+DERIVED_SIZE = 512
 KPI_METRICS = ("gmv", "orders", "aov", "visitors", "conversion_rate", "refund_amount")
 
 
@@ -82,6 +83,19 @@ class Briefs:
                 self._cache.popitem(last=False)
         return hit
 
+    def peek(self, day: dt.date | None) -> Brief | None:
+        """The brief of ``day`` (None: the default date) if it is built for the current data, without
+        waiting or querying; None otherwise. Lets request handlers on the event loop answer at once
+        and hand only real work to a thread."""
+        if day is None:
+            cached = self._default
+            if cached is None or cached[0] != self.gate.version:
+                return None
+            if cached[1] != dt.datetime.now(self.tz).date() - dt.timedelta(days=1):
+                return None
+            day = cached[2]
+        return self._cache.get((day, self.gate.version))
+
     def derived(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         """A value computed from the current data (a brief's rendered charts...), cached until
         the next import."""
@@ -92,6 +106,8 @@ class Briefs:
         value = make()
         with self._lock:
             self._derived = {k: v for k, v in self._derived.items() if k[-1] == self.gate.version}
+            if len(self._derived) >= DERIVED_SIZE:
+                self._derived.clear()
             self._derived[full] = value
         return value
 

@@ -9,6 +9,7 @@ cannot open the store; import through the console's Data page, or stop the serve
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,13 @@ class StoreGate:
         self.lock = threading.RLock()
         self.version = 0
         """Goes up with every import; caches key on it."""
+        self.epoch = secrets.token_hex(4)
+        """Names this process's start: with ``version``, a stamp of the data for browser caches."""
+
+    @property
+    def stamp(self) -> str:
+        """Changes with every import and every restart (URLs of cacheable data carry it)."""
+        return f"{self.epoch}.{self.version}"
 
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -18,6 +18,7 @@ from ecomops.tasks.reports import end_of_day, standup
 from ecomops.tasks.series import metric_sql
 from ecomops.web.briefs import parse_date
 from ecomops.web.deps import ApiOperator, ApiViewer, console
+from ecomops.web.routes.insight import brief_soon
 from ecomops.web.routes.tasks import store_today
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -56,10 +57,10 @@ def _day(request: Request, date: str | None) -> dt.date:
 
 @router.get("/brief", summary="The morning brief of a date (BRIEF.md)",
             response_class=Response, responses={200: {"content": {"application/json": {}}}})
-def brief(request: Request, _user: ApiViewer,
-          date: str | None = Query(None, description="YYYY-MM-DD; default: yesterday")) -> Response:
+async def brief(request: Request, _user: ApiViewer,
+                date: str | None = Query(None, description="YYYY-MM-DD; default: yesterday")) -> Response:
     briefs = console(request).briefs
-    b = briefs.get(_day(request, date))
+    b = await brief_soon(request, date)
     body = briefs.derived(("json", b.date), lambda: json.dumps(
         b.to_dict(), ensure_ascii=False, allow_nan=False, default=str).encode("utf-8"))
     return Response(body, media_type="application/json")

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
 from ecomops.web.accounts import UserInfo
-from ecomops.web.deps import SESSION_COOKIE, api_user, console, page_user
+from ecomops.web.deps import SESSION_COOKIE, console, page_user, session_page_user, token_user_of
 from ecomops.web.pages import render
 
 router = APIRouter()
@@ -33,15 +33,15 @@ def plotly_js() -> Path:
 def any_user(request: Request) -> UserInfo:
     """A signed-in console user or a valid API token."""
     if request.cookies.get(SESSION_COOKIE):
-        return page_user(request).user
+        return session_page_user(request).user
     try:
-        return api_user(request)
+        return token_user_of(request)
     except HTTPException:
-        return page_user(request).user  # redirects a browser to the login page
+        return session_page_user(request).user  # redirects a browser to the login page
 
 
 @router.get("/health", include_in_schema=False)
-def health(request: Request) -> dict[str, Any]:
+async def health(request: Request) -> dict[str, Any]:
     ws = console(request).ws
     return {"status": "ok", "store": ws.settings.store.name}
 

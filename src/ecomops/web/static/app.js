@@ -7,9 +7,28 @@ function drawCharts() {
   document.querySelectorAll("div.chart[data-figure]").forEach(function (div) {
     var source = document.getElementById(div.dataset.figure);
     if (!source || div.dataset.drawn) return;
-    var fig = JSON.parse(source.textContent);
-    Plotly.newPlot(div, fig.data, fig.layout, {displaylogo: false, responsive: true})
-      .then(function () { div.dataset.drawn = "1"; });
+    drawFigure(div, JSON.parse(source.textContent));
+  });
+}
+
+function drawFigure(div, fig) {
+  Plotly.newPlot(div, fig.data, fig.layout, {displaylogo: false, responsive: true})
+    .then(function () { div.dataset.drawn = "1"; });
+}
+
+function loadCharts() {
+  if (typeof Plotly === "undefined") return;
+  document.querySelectorAll("div.charts[data-src]").forEach(function (box) {
+    if (box.dataset.loading) return;
+    box.dataset.loading = "1";
+    fetch(box.dataset.src, {credentials: "same-origin"})
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (figures) {
+        box.querySelectorAll("div.chart[data-key]").forEach(function (div) {
+          if (figures[div.dataset.key]) drawFigure(div, figures[div.dataset.key]);
+        });
+      })
+      .catch(function () { box.classList.add("failed"); });
   });
 }
 
@@ -54,4 +73,4 @@ document.addEventListener("DOMContentLoaded", function () {
   copyButtons();
   uploadProgress();
 });
-window.addEventListener("load", drawCharts);
+window.addEventListener("load", function () { drawCharts(); loadCharts(); });

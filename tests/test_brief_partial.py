@@ -1,0 +1,93 @@
+"""The brief of a store imported from a real export, with no traffic, ads or inventory data.
+
+A real Shopify order export (shared/datasets, imported with ``--profile shopify_orders``) has orders,
+order lines and refunds only: the brief must still run, say which figures are unavailable, and
+leave them null rather than 0; GMV and orders of a day must equal what the raw file says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ecomops.ingest.service import import_folder
+from ecomops.report.model import Brief
+from ecomops.report.service import brief_json, build_brief
+from ecomops.settings import Settings, StoreSettings
+from ecomops.workspace import Workspace
+
+DAY = dt.date(2023, 5, 16)  # a Tuesday inside the export (2023-04-28 .. 2023-05-31)
+TZ = "America/Los_Angeles"  # the export's own -0700: days are the store's days
+STORE = Path("shopify_orders_exports") / "alpha_paw_pet_2023" / "orders_export_1.csv"
+
+
+@pytest.fixture(scope="module")
+def export(datasets: Path) -> Path:
+    path = datasets / STORE
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    return path
+
+
+@pytest.fixture(scope="module")
+def shop(export: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    root = tmp_path_factory.mktemp("shopify_brief") / "ws"
+    ws = Workspace.init(root, Settings(store=StoreSettings(name="Alpha Paw", currency="USD", timezone=TZ)))
+    try:
+        report = import_folder(ws, export, profile="shopify_orders")
+        assert report.ok
+        yield ws
+    finally:
+        ws.close()
+
+
+@pytest.fixture(scope="module")
+def brief(shop: Workspace) -> Brief:
+    return build_brief(shop, DAY)
+
+
+def _raw_day(path: Path, day: dt.date) -> tuple[float, int]:
+    """GMV and orders of ``day`` from the export: each order's first row holds its Subtotal
+    (goods after discounts), Cancelled at and Financial Status."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    first = raw.drop_duplicates("Name")
+    live = first[(first["Cancelled at"] == "") & (first["Financial Status"].str.lower() != "voided")]
+    created = pd.to_datetime(live["Created at"], utc=True, format="%Y-%m-%d %H:%M:%S %z")
+    on_day = live[(created.dt.tz_convert(TZ).dt.date == day).to_numpy()]
+    return float(pd.to_numeric(on_day["Subtotal"]).sum()), len(on_day)
+
+
+def test_gmv_and_orders_of_a_day_match_the_raw_export(brief: Brief, export: Path) -> None:
+    gmv, orders = _raw_day(export, DAY)
+    assert orders > 50
+    cards = {k.metric: k for k in brief.kpis}
+    assert cards["gmv"].value == pytest.approx(gmv, abs=0.01)
+    assert cards["orders"].value == orders
+    assert brief.currency == "USD"
+
+
+def test_missing_tables_make_their_kpis_null_not_zero(brief: Brief) -> None:
+    data = brief_json(brief)
+    cards = {k["metric"]: k for k in data["kpis"]}
+    for metric in ("visitors", "conversion_rate", "ad_cost", "ad_ctr", "ad_roas", "days_of_cover",
+                   "delivery_days", "late_delivery_rate"):
+        assert cards[metric]["value"] is None, metric
+        assert cards[metric]["status"] == "unavailable", metric
+    assert cards["aov"]["value"] == pytest.approx(cards["gmv"]["value"] / cards["orders"]["value"], rel=1e-4)
+    assert cards["ship_hours"]["value"] is not None  # Paid at -> Fulfilled at is in the export
+    notes = " ".join(data["notes"]).lower()
+    assert "no traffic data" in notes
+    assert "conversion" in notes
+    assert "no ads data" in notes
+    assert "no inventory data" in notes
+
+
+def test_a_store_without_history_still_gets_findings_or_none_without_failing(brief: Brief) -> None:
+    assert not any("failed" in n for n in brief.notes), brief.notes
+    ids = {f.id for f in brief.findings}
+    assert set(brief.charts.evidence) == ids
+    assert brief.charts.trends["gmv"].dates[-1] == DAY
