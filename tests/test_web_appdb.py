@@ -27,6 +27,7 @@ from ecomops.tasks.service import TaskBoard
 from ecomops.web.accounts import Accounts, TooManyAttempts
 from web_support import PASSWORD
 
+
 def _free_port() -> int:
     """A loopback port nobody listens on (each xdist worker starts its own server)."""
     with socket.socket() as s:

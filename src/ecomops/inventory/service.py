@@ -216,6 +216,24 @@ def channel_report(con: Any, as_of: dt.date, settings: Settings) -> pd.DataFrame
     return channels.check(listings, sellable, demand, prices)
 
 
+PURCHASE_EXTRA = ("title", "moq", "cost", "order_value", "order_by", "lead_time_days")
+
+
+def purchase_lines(plan: PlanResult) -> pd.DataFrame:
+    """The purchase plan to send: one row per planned order (``suggested_order_qty`` > 0),
+    ``supplier`` first, grouped by supplier in ``purchase_orders`` order (most urgent first), then
+    by risk and order-by date within a supplier."""
+    cols = ["supplier", *(c for c in replenish.PLAN_COLUMNS if c != "supplier"),
+            *(c for c in PURCHASE_EXTRA if c in plan.rows.columns)]
+    lines = plan.rows[plan.rows["suggested_order_qty"] > 0]
+    rank = {s: i for i, s in enumerate(plan.purchase_orders["supplier"])}
+    lines = lines.assign(_s=lines["supplier"].map(rank),
+                         _r=lines["risk"].map({"high": 0, "medium": 1, "low": 2}),
+                         _d=pd.to_datetime(lines["order_by"]))
+    lines = lines.sort_values(["_s", "_r", "_d", "sku", "warehouse"], na_position="last")
+    return lines[cols].reset_index(drop=True)
+
+
 def write_plan_xlsx(plan: PlanResult, path: Any) -> None:
     """Write the plan and the purchase orders by supplier to an Excel workbook at ``path``."""
     from pathlib import Path

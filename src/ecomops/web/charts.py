@@ -14,7 +14,8 @@ from typing import Any
 
 from ecomops.report.render.charts import CONFIG, bars, heatmap, trend
 
-__all__ = ["CONFIG", "bar_totals", "bars", "heatmap", "lines", "matrix", "trend"]
+__all__ = ["CONFIG", "bar_totals", "bars", "forecast_band", "heatmap", "lines", "matrix", "stock_projection",
+           "trend"]
 
 Figure = dict[str, Any]
 
@@ -50,3 +51,35 @@ def matrix(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequenc
                       "z": [list(r) for r in values], "colorscale": "Blues"}],
             "layout": _layout(title, max(300, 22 * len(rows) + 100), yaxis={"type": "category"}),
             "config": CONFIG}
+
+
+def forecast_band(
+    hist_x: Sequence[str], hist_y: Sequence[float | None], fc_x: Sequence[str],
+    yhat: Sequence[float | None], lo: Sequence[float | None], hi: Sequence[float | None],
+    title: str, names: Mapping[str, str],
+) -> Figure:
+    """Recent daily history, then the forecast (dashed) inside its band (shaded).
+
+    ``names`` labels the traces: ``actual``, ``forecast`` and ``band`` (already translated).
+    """
+    band = _esc(names.get("band", "band"))
+    data = [
+        {"type": "scatter", "mode": "lines", "x": list(fc_x), "y": list(hi), "line": {"width": 0},
+         "hoverinfo": "skip", "showlegend": False, "name": band},
+        {"type": "scatter", "mode": "lines", "x": list(fc_x), "y": list(lo), "line": {"width": 0},
+         "fill": "tonexty", "fillcolor": "rgba(139,148,158,0.22)", "hoverinfo": "skip", "name": band},
+        {"type": "scatter", "mode": "lines", "x": list(hist_x), "y": list(hist_y),
+         "name": _esc(names.get("actual", "actual")), "line": {"color": "#1f6feb", "width": 2}},
+        {"type": "scatter", "mode": "lines", "x": list(fc_x), "y": list(yhat),
+         "name": _esc(names.get("forecast", "forecast")), "line": {"color": "#8b949e", "dash": "dash"}},
+    ]
+    return {"data": data, "layout": _layout(title, 300, hovermode="x unified", xaxis={"type": "date"}),
+            "config": CONFIG}
+
+
+def stock_projection(x: Sequence[str], series: Mapping[str, Sequence[float | None]], title: str) -> Figure:
+    """Projected stock per warehouse (one line each) against the zero line of a stock-out."""
+    fig = lines(x, series, title)
+    fig["layout"]["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y",
+                                "y0": 0, "y1": 0, "line": {"color": "#da3633", "width": 1, "dash": "dot"}}]
+    return fig

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecomops.web.routes import admin, api, auth, data, insight, meta, reports, sales, tasks
+from ecomops.web.routes import admin, api, auth, data, insight, inventory, meta, reports, sales, tasks
 
-ROUTERS = [meta.router, auth.router, insight.router, sales.router, tasks.router, reports.router,
-           data.router, admin.router, api.router]
+ROUTERS = [meta.router, auth.router, insight.router, sales.router, inventory.router, tasks.router,
+           reports.router, data.router, admin.router, api.router, inventory.api_router]
