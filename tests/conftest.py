@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +59,28 @@ def demo_workspace(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     finally:
         ws.close()
     return root
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[Any]:
+    """A local SparkSession on loopback (the ``spark`` extra and a Java runtime; skips without)."""
+    pytest.importorskip("pyspark", reason="the spark extra is not installed (uv sync --extra spark)")
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime on PATH (apt-get install -y openjdk-17-jre-headless)")
+    from pyspark.sql import SparkSession
+
+    # the Python workers need this environment's packages (pandas, statsforecast, ecomops)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        SparkSession.builder.master("local[2]").appName("ecomops-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()

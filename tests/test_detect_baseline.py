@@ -88,3 +88,33 @@ def test_prune_keeps_the_child_that_explains_its_parent() -> None:
     child = _cand({"channel": "tmall", "sku": "S1"}, 100, 400)
     kept = prune([sku, child])
     assert [c.segment for c in kept] == [{"channel": "tmall", "sku": "S1"}]
+
+
+def test_rate_level_follows_the_last_two_weeks_after_a_festival_gap() -> None:
+    # 28 ordinary days at 2.5%, 22 festival days left out, then 6 ordinary days at 2.2%:
+    # the level from before the season is stale and moves towards the recent days.
+    from ecomops.detect.baseline import expect_ratio_panel
+
+    rates = np.r_[np.full(28, 0.025), np.full(22, 0.036), np.full(6, 0.022)]
+    den = np.full((1, 56), 13000.0)
+    excluded = np.r_[np.zeros(28, bool), np.ones(22, bool), np.zeros(6, bool)][None, :]
+    stale = expect_ratio_panel(rates[None, :28] * den[:, :28], den[:, :28], np.array([13000.0]))
+    got = expect_ratio_panel(rates[None, :] * den, den, np.array([13000.0]), excluded=excluded)
+    assert abs(stale.rate[0] - 0.025) < 1e-9
+    assert got.rate[0] < 0.0240
+
+
+def test_an_event_day_is_expected_from_past_days_of_its_own_kind() -> None:
+    # Warm-up days convert at 1.9%, peak days at 3.6%; a warm-up day is not expected at their mix.
+    from ecomops.detect.baseline import expect_ratio_panel
+
+    kinds = np.r_[np.zeros(20, int), np.full(10, 1), np.full(3, 2), np.full(6, 1), np.full(2, 2),
+                  np.zeros(14, int)]
+    rates = np.select([kinds == 1, kinds == 2], [0.019, 0.036], 0.021)
+    den = np.full((1, 55), 15000.0)
+    kw = {"excluded": (kinds > 0)[None, :], "event_today": True}
+    lumped = expect_ratio_panel(rates[None, :] * den, den, np.array([15000.0]), **kw)
+    own = expect_ratio_panel(rates[None, :] * den, den, np.array([15000.0]),
+                             like_today=(kinds == 1)[None, :], **kw)
+    assert lumped.rate[0] > 0.022
+    assert abs(own.rate[0] - 0.0193) < 0.001

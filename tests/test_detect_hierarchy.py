@@ -99,3 +99,30 @@ def test_detect_reports_one_finding_on_the_explaining_segment_on_the_demo(
         and (inside(g.segment) or g.module == "logistics")
     ]
     assert echoes == [], echoes
+
+
+def _margin(segment: dict[str, str], margin: float, expected_margin: float, price: float,
+            list_value: float = 1000.0) -> Candidate:
+    """A pricing candidate whose GMV fell to ``price`` of its ``list_value``."""
+    c = _cand(segment, margin, expected_margin, metric="gross_margin_rate")
+    c.family, c.process_step = "margin", "pricing"
+    c.price = (list_value * price, list_value, list_value)
+    return c
+
+
+def test_prune_reports_a_mistyped_price_once_not_per_channel_whose_margins_differ() -> None:
+    # The price fell to a tenth on every channel; the margin it cost differs per channel
+    # (shopify sells at a higher margin), which alone must not make each channel a finding.
+    sku = {"sku": "SKU-0037"}
+    kids = [_margin({**sku, "channel": ch}, m, e, 0.1)
+            for ch, m, e in (("tmall", -4431, 240), ("jd", -2181, 226), ("shopify", -1840, 370))]
+    kept = prune([_margin(sku, -8452, 836, 0.1, 3000.0), *kids])
+    assert [c.segment for c in kept] == [sku]
+
+
+def test_prune_keeps_the_channel_whose_price_alone_fell() -> None:
+    sku = {"sku": "SKU-0037"}
+    tmall = _margin({**sku, "channel": "tmall"}, -4431, 240, 0.1)
+    jd = _margin({**sku, "channel": "jd"}, 226, 226, 1.0)
+    kept = prune([_margin(sku, -4205, 466, 0.55, 2000.0), tmall, jd])
+    assert {"channel": "tmall", "sku": "SKU-0037"} in [c.segment for c in kept]

@@ -93,3 +93,22 @@ def test_detect_is_repeatable_for_a_past_day(opened) -> None:  # type: ignore[no
     finally:
         detectors.SOURCES.update(saved)
     assert a == b
+
+
+def test_a_stock_out_does_not_swallow_the_margin_finding_of_its_sku() -> None:
+    # A mistyped price sells a SKU out: the stock finding takes its lost sales, not the margin.
+    from ecomops.detect.findings import Finding
+    from ecomops.detect.service import _fold_stock
+
+    def finding(metric: str, step: str, impact: float, module: str = "sales") -> Finding:
+        return Finding(id="", module=module, metric=metric, segment={"sku": "SKU-0037"},  # type: ignore[arg-type]
+                       process_step=step, direction="down", observed=0.0, expected=1.0,  # type: ignore[arg-type]
+                       impact=impact, severity="high", since=dt.date(2026, 9, 21), summary="", evidence={})
+
+    margin = finding("gross_margin_rate", "pricing", -10036)
+    lost = finding("conversion_rate", "conversion", -500)
+    stock = finding("days_of_cover", "stock", -900, module="inventory")
+    out = _fold_stock([margin, lost], [stock])
+    assert margin in out
+    assert lost not in out
+    assert [f.metric for f in out if f.metric == "days_of_cover"] == ["days_of_cover"]

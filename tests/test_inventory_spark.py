@@ -7,10 +7,6 @@ when either is missing.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,27 +25,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    pytest.importorskip("pyspark", reason="the spark extra is not installed (uv sync --extra spark)")
-    if shutil.which("java") is None:
-        pytest.skip("no Java runtime on PATH (apt-get install -y openjdk-17-jre-headless)")
-    from pyspark.sql import SparkSession
-
-    # the Python workers need this environment's packages (pandas, statsforecast, ecomops)
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (
-        SparkSession.builder.master("local[2]").appName("ecomops-forecast")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
+def spark(spark_session: Any) -> Any:
+    return spark_session
 
 
 def test_forecast_on_spark_equals_the_single_machine_forecast(spark: Any, datasets: Path) -> None:

@@ -7,7 +7,6 @@ Needs the ``spark`` extra (``uv sync --extra spark``) and a Java runtime (Debian
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,25 +40,11 @@ TABLES = {
 
 
 @pytest.fixture(scope="module")
-def engines(demo_workspace: Path) -> Iterator[tuple[Any, Any]]:
+def engines(demo_workspace: Path, spark_session: Any) -> Iterator[tuple[Any, Any]]:
     """(DuckDB, Spark) Ibis backends over the same rows: the demo store's last 40 days."""
-    pytest.importorskip("pyspark", reason="the spark extra is not installed (uv sync --extra spark)")
-    if shutil.which("java") is None:
-        pytest.skip("no Java runtime on PATH (apt-get install -y openjdk-17-jre-headless)")
     import ibis
-    from pyspark.sql import SparkSession
 
-    spark = (
-        SparkSession.builder.master("local[2]").appName("ecomops-parity")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
+    spark = spark_session
     src = duckdb.connect(str(demo_workspace / "analytics.duckdb"), read_only=True)
     mem = duckdb.connect()
     try:
@@ -72,7 +57,6 @@ def engines(demo_workspace: Path) -> Iterator[tuple[Any, Any]]:
     finally:
         src.close()
         mem.close()
-        spark.stop()
 
 
 def _same(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> None:

@@ -107,13 +107,16 @@ def expect_panel(
     event_today: np.ndarray | bool = False,
     counts: bool = True,
     level_days: int = LEVEL_DAYS,
+    like_today: np.ndarray | None = None,
 ) -> Panel:
     """Expected value and sigma for the next day of every row of ``history`` (S x T, oldest first).
 
     ``weekdays``: weekday (0 = Monday) of each history column; ``day_weekday``: the weekday of
     the day (scalar, or one per row); ``excluded``: S x T or T mask of
     event days left out of the level and band; ``event_today``: whether the day is an event day
-    (scalar or per row); ``counts``: the values are counts (Poisson floor on the band).
+    (scalar or per row); ``like_today``: S x T mask of the past days of the same event kind as
+    the day (the uplift is learnt from those only; default: every excluded day); ``counts``: the
+    values are counts (Poisson floor on the band).
     """
     x = np.asarray(history, dtype=float)
     if x.ndim == 1:
@@ -161,6 +164,8 @@ def expect_panel(
     ev_today = np.broadcast_to(np.asarray(event_today, dtype=bool), (s,))
     if ev_today.any():
         past_ev = ex & np.isfinite(x)
+        if like_today is not None:
+            past_ev = past_ev & np.broadcast_to(np.asarray(like_today, dtype=bool), x.shape)
         ratio = np.where(past_ev, y / np.maximum(level[:, None], 1e-9), np.nan)
         has = past_ev.sum(axis=1) >= 2
         up = np.where(has, _masked_median(ratio, past_ev, empty=1.0), 1.0)
@@ -199,6 +204,12 @@ class RatePanel:
     n_history: np.ndarray
 
 
+RECENT_DAYS = 14
+"""Calendar days whose usable days may move a rate's level (``_recent_rate``)."""
+RATIO_SD_FLOOR = 0.01
+"""Least sd of a non-binomial ratio (margin rate, AOV), relative to its expected value."""
+
+
 def expect_ratio_panel(
     num: np.ndarray,
     den: np.ndarray,
@@ -210,6 +221,7 @@ def expect_ratio_panel(
     prior_rate: float | None = None,
     prior_weight: float = 0.0,
     event_today: np.ndarray | bool = False,
+    like_today: np.ndarray | None = None,
 ) -> RatePanel:
     """Expected rate of ``num / den`` per row (S x T history) and its sd at ``den_today``.
 
@@ -248,15 +260,20 @@ def expect_ratio_panel(
             # Variance per unit of denominator: Σ b_t (r_t - r)^2 / n  ->  var(r | n) = k / n + 0.
             k = np.where(use, b0 * dev2, 0.0).sum(axis=1) / np.maximum(n, 1)
             tau2 = np.zeros_like(rate)
-            sd = np.sqrt(k / np.maximum(den_today, 1e-9))
+            # A history without spread (one SKU at one price has the same margin rate every
+            # day) says nothing about the next day's noise: keep RATIO_SD_FLOOR of the rate.
+            sd = np.maximum(np.sqrt(k / np.maximum(den_today, 1e-9)), RATIO_SD_FLOOR * np.abs(rate))
+    rate = _recent_rate(a0, b0, use, rate, sd, den_today, prior_weight > 0)
     ev_today = np.broadcast_to(np.asarray(event_today, dtype=bool), rate.shape)
     if excluded is not None and ev_today.any():
-        # On an event day the rate is expected at its level on the row's past event days
-        # (conversion, delivery times and margins move with festivals), shrunk towards the
+        # On an event day the rate is expected at its level on the row's past event days of the
+        # same kind (conversion, delivery times and margins move with festivals), shrunk towards the
         # normal rate by EVENT_PRIOR_DAYS average days of denominator; the shift's own
         # uncertainty widens the band.
         past = np.broadcast_to(np.asarray(excluded, dtype=bool), a.shape)
         past = past & np.isfinite(a) & np.isfinite(b) & (b > 0)
+        if like_today is not None:  # only past days of the day's own event kind
+            past = past & np.broadcast_to(np.asarray(like_today, dtype=bool), a.shape)
         ea, eb = np.where(past, a, 0.0).sum(axis=1), np.where(past, b, 0.0).sum(axis=1)
         prior = EVENT_PRIOR_DAYS * sb / np.maximum(n, 1)
         with np.errstate(all="ignore"):
@@ -266,6 +283,37 @@ def expect_ratio_panel(
         rate = np.where(shifted, ev_rate, rate)
     sd = np.where(n > 0, sd, np.inf)
     return RatePanel(rate, sd, np.sqrt(tau2), n)
+
+
+def _recent_rate(
+    a0: np.ndarray,
+    b0: np.ndarray,
+    use: np.ndarray,
+    rate: np.ndarray,
+    sd: np.ndarray,
+    den_today: np.ndarray,
+    shrunk: bool,
+) -> np.ndarray:
+    """The level moved halfway to the usable days of the last two weeks when they differ
+    robustly from the rest of the window (``expect_panel``'s trend rule for sums, but counted in
+    calendar days: after a festival season the usable days reach weeks back, and a level from
+    before the season is stale)."""
+    if shrunk:
+        return rate  # a rate shrunk to a prior is a small segment's: too few events for a trend
+    recent_cols = np.arange(use.shape[1]) >= use.shape[1] - RECENT_DAYS
+    last = use & recent_cols[None, :]
+    rest = use & ~last
+    la, lb = (a0 * last).sum(axis=1), (b0 * last).sum(axis=1)
+    ra, rb = (a0 * rest).sum(axis=1), (b0 * rest).sum(axis=1)
+    with np.errstate(all="ignore"):
+        r_last = np.where(lb > 0, la / np.maximum(lb, 1e-12), rate)
+        r_rest = np.where(rb > 0, ra / np.maximum(rb, 1e-12), rate)
+        # sd of a one-day rate at the day's denominator, scaled to each part's denominator
+        var_unit = (sd**2) * np.maximum(den_today, 1e-9)
+        se = np.sqrt(var_unit / np.maximum(lb, 1e-9) + var_unit / np.maximum(rb, 1e-9))
+    moved = (last.sum(axis=1) >= 5) & (rest.sum(axis=1) >= 7) & (se > 0) & np.isfinite(se)
+    moved &= np.abs(r_last - r_rest) > 2.5 * se
+    return np.where(moved, 0.5 * rate + 0.5 * r_last, rate)
 
 
 def _history_arrays(

@@ -3,6 +3,10 @@
 A festival counts for a segment when it runs on the segment's channel (or, for a segment without
 a channel, on channels carrying at least a quarter of the shop's GMV). A promotion counts for a
 segment when its channels and SKUs cover it; a SKU-list promotion also marks its channel total.
+
+``event_kinds`` says which *kind* of event day each one is (a festival's phase, or a promotion):
+a warm-up day, when shoppers fill carts and wait, converts like past warm-up days, not like the
+peak days of the festival before it, so baselines learn an event day from its own kind.
 """
 
 from __future__ import annotations
@@ -14,6 +18,23 @@ import numpy as np
 import pandas as pd
 
 MAIN_SHARE = 0.25
+KIND_CODES = {"warmup": 1, "peak": 2, "after": 3, "logistics_stop": 4}
+PROMO_KIND = 9
+_PHASE_RANK = ("peak", "logistics_stop", "after", "warmup")  # the phase a day shows when several
+
+
+def festival_phases(start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """Per festival day, its phase (the strongest when two festivals overlap)."""
+    from ecomops.promo.calendar import events
+
+    frame = events(start, end)
+    out: dict[dt.date, str] = {}
+    for day, phase in zip(frame["date"], frame["phase"], strict=True):
+        old = out.get(day)
+        rank = _PHASE_RANK.index(phase) if phase in _PHASE_RANK else len(_PHASE_RANK)
+        if old is None or rank < (_PHASE_RANK.index(old) if old in _PHASE_RANK else len(_PHASE_RANK)):
+            out[day] = str(phase)
+    return out
 
 
 def festival_table(start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
@@ -75,6 +96,24 @@ def event_mask(
                 rows &= False
         mask[np.ix_(rows, cols)] = True
     return mask
+
+
+def event_kinds(
+    keys: pd.DataFrame,
+    dates: Sequence[dt.date],
+    festivals: dict[dt.date, set[str]],
+    phases: dict[dt.date, str],
+    promos: pd.DataFrame,
+    channel_share: dict[str, float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The S x T event mask of ``event_mask`` and, per cell, its kind: the festival's phase code
+    (``KIND_CODES``) where a festival counts for the segment, ``PROMO_KIND`` where only a
+    promotion does, 0 on normal days."""
+    mask = event_mask(keys, dates, festivals, promos, channel_share)
+    fest = event_mask(keys, dates, festivals, promos.iloc[0:0], channel_share)
+    code = np.array([KIND_CODES.get(phases.get(d, ""), 1) for d in dates], dtype=np.int8)
+    kinds = np.where(fest, code[None, :], np.where(mask, PROMO_KIND, 0)).astype(np.int8)
+    return mask, kinds
 
 
 def _covers_main(p_chans: list[str], main: set[str]) -> bool:

@@ -29,7 +29,7 @@ import math
 from ecomops.detect.scan import Candidate
 
 EXPLAIN_Z = 2.0  # the remainder counts as "back to normal" within this many sigmas
-INHERIT_Z = 3.0  # a child whose change differs by less than this is an inheritor
+INHERIT_Z = 2.5  # a child whose change differs by less than this is an inheritor
 INFORMATIVE_Z = 2.0  # the rest must be able to show the child's change at this many sigmas
 
 
@@ -38,26 +38,32 @@ def contains(parent: dict[str, str], child: dict[str, str]) -> bool:
     return len(child) > len(parent) and all(child.get(k) == v for k, v in parent.items())
 
 
-def _remainder(p: Candidate, c: Candidate) -> tuple[float, float, float]:
-    a, e = p.a - c.a, p.e - c.e
-    share = max(e, 0.0) / p.e if p.e > 0 else 0.0
-    v = max(p.v * share, max(e, 0.0), 1e-9)
+Pair = tuple[float, float, float]  # (observed a, expected e, variance v)
+
+
+def _remainder(p: Pair, c: Pair) -> Pair:
+    a, e = p[0] - c[0], p[1] - c[1]
+    share = max(e, 0.0) / p[1] if p[1] > 0 else 0.0
+    v = max(p[2] * share, max(e, 0.0), 1e-9)
     return a, e, v
 
 
 def explains(p: Candidate, c: Candidate) -> bool:
-    a, e, v = _remainder(p, c)
+    a, e, v = _remainder((p.a, p.e, p.v), (c.a, c.e, c.v))
     return abs(a - e) / math.sqrt(v) < EXPLAIN_Z or abs(a - e) < 0.2 * abs(p.a - p.e)
 
 
 def inherits(p: Candidate, c: Candidate) -> bool:
-    a, e, v = _remainder(p, c)
-    if e <= 0 or c.e <= 0:
+    pp, cp = (p.a, p.e, p.v), (c.a, c.e, c.v)
+    if p.process_step == "pricing" and p.price is not None and c.price is not None:
+        pp, cp = p.price, c.price  # a price moves alike everywhere; the margin it costs does not
+    a, e, v = _remainder(pp, cp)
+    if e <= 0 or cp[1] <= 0:
         return False
-    rel_r, rel_c = a / e - 1, c.a / c.e - 1
+    rel_r, rel_c = a / e - 1, cp[0] / cp[1] - 1
     if abs(rel_c) * e < INFORMATIVE_Z * math.sqrt(v):
         return False  # the rest is too small to tell whether it moved like the child
-    se = math.sqrt(v / e**2 + c.v / c.e**2)
+    se = math.sqrt(v / e**2 + cp[2] / cp[1] ** 2)
     return abs(rel_c - rel_r) < INHERIT_Z * se or abs(rel_c - rel_r) < 0.25 * abs(rel_r)
 
 

@@ -223,6 +223,7 @@ def margin_candidates(leaves: pd.DataFrame, ctx: Context) -> list[Candidate]:
                         "price_index_expected": plain(price.expected[i]),
                     },
                     series=_series(p, int(i), "margin", "gmv_costed"),
+                    price=(float(price.a[i]), float(price.e[i]), float(price.v[i])),
                 )
             )
     return out

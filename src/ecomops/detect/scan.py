@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ecomops.detect import baseline
-from ecomops.detect.events import event_mask
+from ecomops.detect.events import event_kinds
 
 
 @dataclass
@@ -37,6 +37,8 @@ class Context:
     high_impact: float
     category_of: dict[str, str] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
+    phases: dict[dt.date, str] = field(default_factory=dict)
+    """Festival days' phases (``events.festival_phases``)."""
 
     @property
     def weekdays(self) -> np.ndarray:
@@ -51,6 +53,14 @@ class Panel:
     keys: pd.DataFrame
     values: dict[str, np.ndarray]
     events: np.ndarray
+    kinds: np.ndarray | None = None
+    """S x T event kinds (``events.event_kinds``); None when only the mask is known."""
+
+    def like_today(self) -> np.ndarray | None:
+        """S x (T-1): past days of the same event kind as the day (None: any event day)."""
+        if self.kinds is None:
+            return None
+        return self.kinds[:, :-1] == self.kinds[:, -1:]
 
     def segment(self, i: int) -> dict[str, str]:
         return {d: str(self.keys.iat[i, k]) for k, d in enumerate(self.dims)}
@@ -115,8 +125,8 @@ def build_panel(leaves: pd.DataFrame, dims: Sequence[str], measures: Sequence[st
         for m in measures
     }
     keys = keys.astype(str).reset_index(drop=True)
-    ev = event_mask(keys, ctx.dates, ctx.festivals, ctx.promos, ctx.channel_share)
-    return Panel(dims, keys, values, ev)
+    ev, kinds = event_kinds(keys, ctx.dates, ctx.festivals, ctx.phases, ctx.promos, ctx.channel_share)
+    return Panel(dims, keys, values, ev, kinds)
 
 
 @dataclass
@@ -157,6 +167,7 @@ def sum_stat(
         excluded=p.events[:, :-1],
         event_today=p.events[:, -1],
         counts=False,
+        like_today=p.like_today(),
     )
     var = pan.sigma**2
     if counts:
@@ -176,6 +187,7 @@ def rate_stat(p: Panel, num: str, den: str, ctx: Context, *, binomial: bool = Tr
         excluded=p.events[:, :-1],
         binomial=binomial,
         event_today=p.events[:, -1],
+        like_today=p.like_today(),
     )
     sd = np.where(p.events[:, -1], rp.sd * baseline.EVENT_WIDEN, rp.sd)
     with np.errstate(all="ignore"):
@@ -220,6 +232,10 @@ class Candidate:
     """How the metric was measured when a family has several ways (``in_transit``)."""
     rest_z: Callable[[dict[str, str]], float] | None = None
     """z of this segment's metric once the leaves of another segment are left out."""
+    price: tuple[float, float, float] | None = None
+    """Margin candidates: the (observed, expected, variance) of GMV against list value. A
+    mistyped price moves it alike on every channel while the margin lost depends on each
+    channel's own margin, so ``hierarchy.inherits`` judges pricing findings on it."""
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -281,7 +297,7 @@ def rolled(p: Panel, window: int) -> Panel:
     ev = p.events.copy()
     for k in range(1, window):
         ev[:, k:] |= p.events[:, :-k]
-    return Panel(p.dims, p.keys, vals, ev)
+    return Panel(p.dims, p.keys, vals, ev, p.kinds)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ecomops.detect import cubes, detectors, evidence
-from ecomops.detect.events import festival_table
+from ecomops.detect.events import festival_phases, festival_table
 from ecomops.detect.findings import Action, Finding, Severity, sort_findings
 from ecomops.detect.hierarchy import prune
 from ecomops.detect.scan import Candidate, Context
@@ -54,6 +54,7 @@ def context(con: Any, day: dt.date, settings: Settings) -> Context:
         min_volume=t.min_volume,
         high_impact=3 * t.min_impact,
         category_of=detectors.category_map(cubes.products(con)),
+        phases=festival_phases(dates[0], day),
     )
     leaves, _ = detectors.sales_leaves(con, ctx)
     ctx.channel_share = detectors.channel_share(leaves)
@@ -128,6 +129,12 @@ def _finding(c: Candidate, ctx: Context, language: str) -> Finding:
     )
 
 
+STOCK_SYMPTOM_STEPS = frozenset({"traffic", "conversion", "stock"})
+"""What running out of stock shows as: fewer visitors shown the SKU, fewer orders per visitor.
+A price or margin collapse on the same SKU is a cause of its own (a mistyped price sells the
+stock out), never a symptom, and stays a finding."""
+
+
 def _fold_stock(findings: list[Finding], stock: list[Finding]) -> list[Finding]:
     """Merge per-warehouse stock findings of a SKU, and fold its sales symptoms into them."""
     by_sku: dict[str, list[Finding]] = {}
@@ -153,7 +160,7 @@ def _fold_stock(findings: list[Finding], stock: list[Finding]) -> list[Finding]:
             for f in kept
             if f.segment.get("sku") == sku
             and f.direction == "down"
-            and f.module in ("sales", "traffic")
+            and f.process_step in STOCK_SYMPTOM_STEPS
             and lead.observed <= 3
         ]
         kept = [f for f in kept if f not in symptoms]
