@@ -91,3 +91,53 @@ def test_a_store_without_history_still_gets_findings_or_none_without_failing(bri
     ids = {f.id for f in brief.findings}
     assert set(brief.charts.evidence) == ids
     assert brief.charts.trends["gmv"].dates[-1] == DAY
+
+
+def test_gross_margin_is_unavailable_not_zero_without_product_costs(brief: Brief) -> None:
+    # the order export alone has no costs (products are a separate export)
+    cards = {k["metric"]: k for k in brief_json(brief)["kpis"]}
+    for metric in ("gross_margin", "gross_margin_rate"):
+        assert cards[metric]["value"] is None, metric
+        assert cards[metric]["status"] == "unavailable", metric
+    assert any("no product costs" in n.lower() for n in brief.notes)
+
+
+def _store_of(datasets: Path, tmp_path: Path, relative: str, profile: str) -> Workspace:
+    source = datasets / relative
+    if not source.exists():
+        pytest.skip(f"{source} is absent")
+    ws = Workspace.init(tmp_path / "ws")
+    report = import_folder(ws, source, profile=profile)
+    assert report.ok
+    return ws
+
+
+def test_orders_without_lines_leave_gmv_unavailable_and_say_why(datasets: Path, tmp_path: Path) -> None:
+    ws = _store_of(datasets, tmp_path, "cdnow_transactions/CDNOW_master.txt", "cdnow")
+    try:
+        brief = build_brief(ws, dt.date(1997, 2, 24))
+    finally:
+        ws.close()
+    cards = {k["metric"]: k for k in brief_json(brief)["kpis"]}
+    notes = " ".join(brief.notes).lower()
+    assert cards["orders"]["value"] == 504  # CDNOW_master.txt: 504 purchase rows on 1997-02-24
+    for metric in ("gmv", "aov", "units", "gross_margin"):
+        assert cards[metric]["status"] == "unavailable", metric
+    assert "no order lines" in notes
+
+
+def test_an_ads_only_store_has_no_sales_figures_and_one_note_saying_so(
+    datasets: Path, tmp_path: Path,
+) -> None:
+    ws = _store_of(datasets, tmp_path, "amazon_sponsored_products_reports/uk_2023", "amazon_ads")
+    try:
+        brief = build_brief(ws, dt.date(2023, 7, 10))
+    finally:
+        ws.close()
+    cards = {k["metric"]: k for k in brief_json(brief)["kpis"]}
+    for metric in ("gmv", "orders", "aov", "return_rate", "gross_margin"):
+        assert cards[metric]["status"] == "unavailable", metric
+    assert cards["ad_cost"]["value"] == pytest.approx(131.34, abs=0.01)  # the report's spend that day
+    sales_notes = [n for n in brief.notes if "order" in n.lower()]
+    assert sales_notes == ["No orders in the store: sales, conversion, margin and delivery KPIs are "
+                           "unavailable."]

@@ -38,3 +38,22 @@ def test_named_profile_reads_a_file_that_detection_would_not_claim(
     assert not refused.ok
     assert any("order_id" in m or "required" in m for f in refused.files for m in f.messages)
     ws.close()
+
+
+def test_a_folder_of_subfolders_is_refused_naming_the_subfolders_to_import(
+    tmp_path: Path, demo_dir: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from ecomops.cli.main import app
+
+    top = tmp_path / "exports"
+    (top / "store_a").mkdir(parents=True)
+    (top / "store_b").mkdir()
+    shutil.copy(demo_dir / "products.csv", top / "store_a" / "products.csv")
+    (top / "README.md").write_text("two stores", encoding="utf-8")
+    Workspace.init(tmp_path / "ws").close()
+    result = CliRunner().invoke(app, ["--workspace", str(tmp_path / "ws"), "import", str(top), "-q"])
+    assert result.exit_code != 0
+    assert "subfolders are not read" in str(result.exception or result.output)
+    assert "store_a, store_b" in str(result.exception or result.output)

@@ -52,10 +52,14 @@ def import_(
     else:
         _print_summary(report)
     if not report.ok:
+        subfolders = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        hint = (f"; subfolders are not read: import each of {', '.join(subfolders[:5])}"
+                f"{' …' if len(subfolders) > 5 else ''} on its own" if subfolders else "")
         raise IngestError(
             f"nothing could be imported from {folder}"
             + (f": {report.files[0].messages[0]}" if len(report.files) == 1 and report.files[0].messages
                else "")
+            + hint
         )
 
 

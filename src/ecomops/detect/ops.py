@@ -29,6 +29,7 @@ from ecomops.detect.scan import (
     build_panel,
     flag,
     flagged,
+    informative,
     plain,
     rate_stat,
     rest_of,
@@ -116,7 +117,7 @@ def ads_candidates(
 ) -> list[Candidate]:
     out: list[Candidate] = []
     measures = ("impressions", "clicks", "cost", "orders", "sales")
-    for dims in dict.fromkeys(AD_GRAINS + extra_grains):
+    for dims in informative(AD_GRAINS + extra_grains, leaves):
         p = build_panel(leaves, dims, measures, ctx)
         v = p.values
         checks = _ad_checks(p, ctx)
@@ -262,15 +263,15 @@ def logistics_candidates(
     out: list[Candidate] = []
     panels = [
         (build_panel(delivered, dims, ("delivered", "late", "delivery_days_sum", "value"), ctx), "delivered")
-        for dims in LOGISTICS_GRAINS
+        for dims in informative(LOGISTICS_GRAINS, delivered)
     ] + [
         (build_panel(shipped, dims, ("shipped", "ship_hours_sum", "value"), ctx), "shipped")
-        for dims in (("warehouse",), ())
+        for dims in informative((("warehouse",), ()), shipped)
     ]
     if transit is not None and not transit.empty:
         panels += [
             (build_panel(transit, dims, ("in_transit", "overdue", "value"), ctx), "transit")
-            for dims in LOGISTICS_GRAINS
+            for dims in informative(LOGISTICS_GRAINS, transit)
         ]
     fns = {"delivered": _delivery_checks, "shipped": _shipping_checks, "transit": _transit_checks}
     for p, kind in panels:

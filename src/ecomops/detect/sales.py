@@ -24,6 +24,7 @@ from ecomops.detect.scan import (
     build_panel,
     flag,
     flagged,
+    informative,
     plain,
     rate_stat,
     rolled,
@@ -67,7 +68,7 @@ def sales_candidates(
     extra_grains: tuple[tuple[str, ...], ...] = (),
 ) -> list[Candidate]:
     out: list[Candidate] = []
-    for dims in dict.fromkeys(GRAINS + extra_grains):
+    for dims in informative(GRAINS + extra_grains, leaves):
         p = build_panel(leaves, dims, MEASURES, ctx)
         has_vis = per_sku_visitors or "sku" not in dims
         out += _grain(p, ctx, has_vis)
@@ -187,7 +188,7 @@ def margin_candidates(leaves: pd.DataFrame, ctx: Context) -> list[Candidate]:
     """Gross margin rate per segment, judged at the day's (costed) GMV."""
     lv = leaves.assign(margin=leaves["gmv_costed"] - leaves["cost"])
     out: list[Candidate] = []
-    for dims in MARGIN_GRAINS:
+    for dims in informative(MARGIN_GRAINS, lv):
         p = build_panel(lv, dims, ("margin", "gmv_costed", "gmv", "list_value", "units"), ctx)
         rate = rate_stat(p, "margin", "gmv_costed", ctx, binomial=False)
         price = rate_stat(p, "gmv", "list_value", ctx, binomial=False)

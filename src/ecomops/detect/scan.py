@@ -242,6 +242,17 @@ class Candidate:
         return (self.family, self.metric, self.direction, self.basis)
 
 
+def informative(grains: Sequence[tuple[str, ...]], leaves: pd.DataFrame) -> list[tuple[str, ...]]:
+    """``grains`` without the dimensions that hold one value in ``leaves``, each grain once.
+
+    A store that sells on one channel (Olist) or has one traffic source names it in every
+    segment for nothing: ``{channel: olist, category: X}`` is ``{category: X}`` again, and the
+    same deviation would be reported twice.
+    """
+    single = {d for g in grains for d in g if d in leaves.columns and leaves[d].nunique(dropna=False) <= 1}
+    return list(dict.fromkeys(tuple(d for d in g if d not in single) for g in grains))
+
+
 def scope_of(segment: dict[str, str], ctx: Context) -> dict[str, str]:
     """The segment with the dimensions it implies (a SKU implies its category)."""
     out = dict(segment)

@@ -20,7 +20,7 @@ import pandas as pd
 from ecomops.detect.findings import Action, Finding, sort_findings
 from ecomops.metrics import evaluate, series
 from ecomops.metrics.hours import orders_by_hour
-from ecomops.report import chartdata, kpis
+from ecomops.report import chartdata, coverage, kpis
 from ecomops.report import evidence as more
 from ecomops.report.model import Brief, Charts, TrendSeries
 from ecomops.settings import Settings
@@ -76,6 +76,7 @@ def assemble(
     frame = evaluate(con, plain, [], periods, as_of=day)
     if "return_rate" in kpis.BRIEF_KPIS:
         frame = _with_return_rate(con, frame, periods, day)
+    frame, gaps = coverage.blank_unknown(frame, _held(con), day)
     by_channel = series(con, ["gmv", "orders"], ["channel"], day - dt.timedelta(days=SHARE_DAYS - 1), day)
     events = _events(con, day, trend_days + th.history_days, by_channel)
     cards, trends = kpis.build(frame, day, kpis.BRIEF_KPIS, trend_days=trend_days, events=events,
@@ -100,7 +101,7 @@ def assemble(
     return Brief(
         date=day, store=settings.store.name, currency=settings.store.currency, kpis=cards,
         findings=sort_findings(detection.findings), actions=detection.actions, charts=charts,
-        notes=[*_notes(frame, day), *detection.notes],
+        notes=[*gaps, *_notes(frame, day), *detection.notes],
     )
 
 
@@ -155,11 +156,24 @@ def _more_evidence(
                      history_days=th.history_days)
 
 
+def _held(con: ibis.BaseBackend) -> dict[str, int]:
+    """Rows of the tables that KPIs need (``coverage.blank_unknown``)."""
+    held: dict[str, int] = {}
+    for name in ("orders", "order_lines", "returns"):
+        try:
+            held[name] = int(con.table(name).count().execute())
+        except Exception:  # a store without the table holds none of its rows
+            log.debug("table %s not readable", name, exc_info=True)
+            held[name] = 0
+    return held
+
+
 def _notes(frame: pd.DataFrame, day: dt.date) -> list[str]:
     """Data caveats: reports missing for the day, no orders at all."""
     row = frame[frame["date"] == day]
     notes: list[str] = []
-    if row.empty or not (row["orders"].fillna(0) > 0).any():
+    known = frame["orders"].notna().any()  # no orders at all is said by ``coverage``
+    if known and (row.empty or not (row["orders"].fillna(0) > 0).any()):
         last = frame.loc[frame["orders"].fillna(0) > 0, "date"]
         since = f" (last orders on {max(last).isoformat()})" if len(last) else ""
         notes.append(f"No orders on {day.isoformat()}{since}: has the day's data been imported?")
