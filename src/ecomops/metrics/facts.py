@@ -286,12 +286,19 @@ def stock(scope: Scope, dims: Sequence[str], measures: Sequence[str]) -> ir.Tabl
     )
     for dim in early:
         sold = sold.filter(scope.matches(sold[dim], dim))
-    sold = sold.group_by("sday", *keys).aggregate(qty=sold.qty.sum())
-    conds = [snap[k] == sold[k] for k in keys]
-    conds += [sold.sday <= snap.day, sold.sday > snap.day - ibis.interval(days=DEMAND_DAYS)]
-    j = snap.left_join(sold, conds)
-    per = j.group_by(*[snap[c] for c in ("day", *keys, "available")]).aggregate(
-        demand=ibis.coalesce(j.qty.sum(), 0).cast("float64") / float(DEMAND_DAYS)
+    # Demand of the DEMAND_DAYS days up to each snapshot: a RANGE window over the days with
+    # sales and the snapshot days (qty 0, so that every snapshot day has a row), then joined
+    # to the snapshots on equal keys. A range join (each snapshot with its 28 days of sales)
+    # gives the same numbers with days x SKUs x 28 rows: 4 s of a 10M-line brief.
+    daily = sold.select(day=sold.sday, **{k: sold[k] for k in keys}, qty=sold.qty.cast("float64"))
+    grid = snap.select(day=snap.day, **{k: snap[k] for k in keys}, qty=ibis.literal(0.0, "float64"))
+    both = daily.union(grid)
+    both = both.group_by("day", *keys).aggregate(qty=both.qty.sum())
+    window = ibis.range_window(preceding=ibis.interval(days=DEMAND_DAYS - 1), following=0,
+                               group_by=keys, order_by="day")
+    rolled = both.mutate(demand=both.qty.sum().over(window) / float(DEMAND_DAYS))
+    per = snap.join(rolled, [snap.day == rolled.day, *[snap[k] == rolled[k] for k in keys]]).select(
+        **{c: snap[c] for c in ("day", *keys, "available")}, demand=rolled.demand,
     )
     if "category" in cut:
         products = scope.table(PRODUCTS.name)
