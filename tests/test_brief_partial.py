@@ -141,3 +141,38 @@ def test_an_ads_only_store_has_no_sales_figures_and_one_note_saying_so(
     sales_notes = [n for n in brief.notes if "order" in n.lower()]
     assert sales_notes == ["No orders in the store: sales, conversion, margin and delivery KPIs are "
                            "unavailable."]
+
+
+def test_olist_day_gmv_and_orders_match_the_raw_files(datasets: Path, tmp_path: Path) -> None:
+    day = dt.date(2017, 11, 24)  # Black Friday 2017, the sample's busiest day
+    ws = _store_of(datasets, tmp_path, "olist_brazilian_ecommerce_sample", "olist")
+    try:
+        brief = build_brief(ws, day)
+    finally:
+        ws.close()
+    folder = datasets / "olist_brazilian_ecommerce_sample"
+    orders = pd.read_csv(folder / "olist_orders_dataset.csv", dtype=str)
+    items = pd.read_csv(folder / "olist_order_items_dataset.csv", dtype={"order_id": str})
+    placed = orders[(pd.to_datetime(orders["order_purchase_timestamp"]).dt.date == day)
+                    & ~orders["order_status"].isin(["canceled", "unavailable"])]
+    goods = items[items["order_id"].isin(placed["order_id"])]
+    cards = {k.metric: k for k in brief.kpis}
+    assert cards["orders"].value == len(placed) == 75
+    assert cards["gmv"].value == pytest.approx(goods["price"].sum(), abs=0.01)  # items, not freight
+    assert cards["return_rate"].status == "unavailable"  # Olist has no after-sales cases
+
+
+@pytest.mark.slow
+def test_online_retail_day_gmv_and_orders_match_the_raw_file(datasets: Path, tmp_path: Path) -> None:
+    day = dt.date(2011, 11, 22)
+    ws = _store_of(datasets, tmp_path, "uci_online_retail", "online_retail")
+    try:
+        brief = build_brief(ws, day)
+    finally:
+        ws.close()
+    raw = pd.read_csv(datasets / "uci_online_retail" / "online_retail.csv.gz", dtype={"InvoiceNo": str})
+    sold = raw[(pd.to_datetime(raw["InvoiceDate"]).dt.date == day) & ~raw["InvoiceNo"].str.startswith("C")
+               & (raw["Quantity"] >= 1)]  # cancellations are returns; non-positive lines are rejects
+    cards = {k.metric: k for k in brief.kpis}
+    assert cards["gmv"].value == pytest.approx((sold["Quantity"] * sold["UnitPrice"]).sum(), abs=0.01)
+    assert cards["orders"].value == sold["InvoiceNo"].nunique() == 151
