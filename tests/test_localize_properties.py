@@ -107,3 +107,27 @@ def test_explain_gives_no_high_score_on_binomial_noise_of_a_ratio(
     frame["expected_orders"] = visitors * rate
     result = explain(frame, DIMS[: len(cards)], "orders", "expected_orders", "visitors", "visitors")
     assert all(rc.score <= HIGH_SCORE for rc in result.root_causes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.integers(2, 40), seed=st.integers(0, 10_000), scale=st.sampled_from([1e-3, 1.0, 1e3]))
+def test_two_unknown_nnls_matches_scipy(rows: int, seed: int, scale: float) -> None:
+    from scipy.optimize import nnls
+
+    from ecomops.localize.noise import nnls2
+
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(rows, 2)) * [1.0, scale]
+    b = rng.normal(size=rows) * 5
+    ours, theirs = nnls2(a, b), nnls(a, b)[0]
+    assert (ours >= 0).all()
+    assert np.sum((a @ ours - b) ** 2) <= np.sum((a @ theirs - b) ** 2) * (1 + 1e-9) + 1e-12
+
+
+@pytest.mark.parametrize(("q", "dfd"), [(1e-3, 7), (1e-6, 200), (0.05 / 3, 5000), (1e-9, 1)])
+def test_f_quantile_matches_scipy_stats(q: float, dfd: int) -> None:
+    from scipy.stats import f
+
+    from ecomops.localize.noise import f_isf
+
+    assert f_isf(q, 1, dfd) == pytest.approx(float(f.isf(q, 1, dfd)), rel=1e-9)

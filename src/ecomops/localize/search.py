@@ -20,9 +20,9 @@ import logging
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import f as f_dist
 
 from ecomops.localize.lattice import Cuboid, Lattice
+from ecomops.localize.noise import f_isf
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def thresholds(
         counts[len(c)] = counts.get(len(c), 0) + int((present[c] > 0).sum())
     depths = max(1, len(counts))
     return {
-        d: 0.5 * float(f_dist.isf(alpha / (depths * max(k, 1)), 1, m)) for d, k in counts.items()
+        d: 0.5 * f_isf(alpha / (depths * max(k, 1)), 1, m) for d, k in counts.items()
     }
 
 

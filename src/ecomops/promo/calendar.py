@@ -19,6 +19,7 @@ many costs little.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -56,6 +57,7 @@ def _span(first: dt.date, last: dt.date) -> Iterator[dt.date]:
         d += dt.timedelta(days=1)
 
 
+@functools.cache
 def _spring_festival(year: int) -> dt.date | None:
     """The first day of the Spring Festival holiday in ``year`` (from ``holidays``)."""
     days = [d for d, name in holidays.China(years=[year]).items() if "Spring Festival" in name]
