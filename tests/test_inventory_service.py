@@ -145,3 +145,20 @@ def test_replenish_xlsx_without_out_is_refused(demo_workspace: Path) -> None:
     res = CliRunner().invoke(app, ["--workspace", str(demo_workspace), "replenish", "--format", "xlsx"])
     assert isinstance(res.exception, InputError)
     assert "--out" in str(res.exception)
+
+
+def test_an_imminent_oversell_is_high_even_on_a_cheap_sku(con: Any, demo_dir: Path) -> None:
+    # the platforms fine each order a shop cannot ship: an oversell due within days is urgent
+    # whatever the GMV at stake (here the demo's oversold listing, its money shrunk 100-fold)
+    from ecomops.inventory.findings import OVERSELL_URGENT_DAYS, _channels
+
+    inc = incident(demo_dir, "oversold_listing")
+    ch = service.channel_report(con, inc.start, Settings())
+    row = ch[(ch["channel"] == inc.segment["channel"]) & (ch["sku"] == inc.segment["sku"])].copy()
+    assert row["oversold_units"].iloc[0] >= 1
+    assert row["days_to_oversell"].iloc[0] <= OVERSELL_URGENT_DAYS
+    cheap = row.assign(at_risk_gmv=row["at_risk_gmv"] / 100, impact=row["impact"] / 100)
+    [finding] = _channels(cheap, min_impact=300.0, high_impact=1e9)
+    assert finding["severity"] == "high"
+    later = cheap.assign(days_to_oversell=OVERSELL_URGENT_DAYS + 2)
+    assert _channels(later, min_impact=300.0, high_impact=1e9)[0]["severity"] != "high"

@@ -72,9 +72,12 @@ def check(
     oversold = np.minimum(surplus, rate * exposed)
     df["daily_gmv"] = (rate * price).round(2)
     df["at_risk_gmv"] = np.where(no_stock | over, oversold * price, 0.0).round(2)
+    df["oversold_units"] = np.where(no_stock | over, oversold, 0.0).round(1)
+    df["days_to_oversell"] = np.where(no_stock | over, np.minimum(to_empty, oversell_days), np.nan).round(1)
     df["impact"] = np.where(df["issue"].notna(), -df["daily_gmv"], 0.0)
     cols = ["channel", "sku", "status", "listed_stock", "sellable", "daily_demand", "demand_share",
-            "suggested_listed_stock", "issue", "daily_gmv", "at_risk_gmv", "impact"]
+            "suggested_listed_stock", "issue", "daily_gmv", "at_risk_gmv", "oversold_units",
+            "days_to_oversell", "impact"]
     df["demand_share"] = df["demand_share"].round(3)
     df["daily_demand"] = df["daily_demand"].round(2)
     return df[cols].sort_values(["at_risk_gmv", "impact", "channel", "sku"],

@@ -16,8 +16,9 @@ is larger (the detection engine uses the same bar).
   the stock value tied up), ``low``, the ``MAX_OVERSTOCK`` largest.
 - oversell per channel × SKU: ``days_of_cover`` ``down`` (cover the channel shows against what
   can ship), impact − the channel's daily GMV of the SKU; ``high`` when the orders it will take
-  beyond stock within a week (``at_risk_gmv``) reach ``high_impact``, ``medium`` at
-  ``min_impact``, ``low`` below.
+  beyond stock within a week (``at_risk_gmv``) reach ``high_impact``, or when an order is
+  expected to be oversold within ``OVERSELL_URGENT_DAYS`` (a platform penalty per order);
+  ``medium`` at ``min_impact``, ``low`` below.
 - lost sales per channel × SKU (stock on hand, channel offline or at zero): metric ``gmv``
   ``down``, impact − the channel's daily GMV; ``high`` at ``high_impact``, ``medium`` at
   ``min_impact``, else none.
@@ -49,6 +50,11 @@ def _plain(v: Any) -> Any:
 
 def _money(x: float) -> str:
     return f"{x:,.0f}"
+
+
+OVERSELL_URGENT_DAYS = 3.0
+"""An oversold order expected within this many days makes an oversell high, whatever its GMV:
+the platforms (Tmall, JD, Douyin) fine a shop for an order it cannot ship, on top of the sale."""
 
 
 def high_bar(min_impact: float, store_daily_gmv: float) -> float:
@@ -123,7 +129,9 @@ def _channels(ch: pd.DataFrame, min_impact: float, high_impact: float) -> list[d
             risk = float(r.at_risk_gmv)
             if risk <= 0:
                 continue
-            sev: Severity = "high" if risk >= high_impact else "medium" if risk >= min_impact else "low"
+            soon = float(r.oversold_units) >= 1 and float(r.days_to_oversell) <= OVERSELL_URGENT_DAYS
+            sev: Severity = ("high" if risk >= high_impact or soon
+                             else "medium" if risk >= min_impact else "low")
             rate = float(r.daily_demand)
             text = (f"{r.sku} shows {int(r.listed_stock)} units on {r.channel} but only {int(r.sellable)} "
                     f"can ship; about {_money(risk)} of orders within a week would be cancelled: list "
