@@ -102,22 +102,22 @@ def test_gross_margin_is_unavailable_not_zero_without_product_costs(brief: Brief
     assert any("no product costs" in n.lower() for n in brief.notes)
 
 
-def _store_of(datasets: Path, tmp_path: Path, relative: str, profile: str) -> Workspace:
+def _brief_of(datasets: Path, tmp_path: Path, relative: str, profile: str, day: dt.date) -> Brief:
+    """The brief of ``day`` after importing ``datasets / relative`` into a new workspace."""
     source = datasets / relative
     if not source.exists():
         pytest.skip(f"{source} is absent")
     ws = Workspace.init(tmp_path / "ws")
-    report = import_folder(ws, source, profile=profile)
-    assert report.ok
-    return ws
+    try:
+        assert import_folder(ws, source, profile=profile).ok
+        return build_brief(ws, day)
+    finally:
+        ws.close()
 
 
 def test_orders_without_lines_leave_gmv_unavailable_and_say_why(datasets: Path, tmp_path: Path) -> None:
-    ws = _store_of(datasets, tmp_path, "cdnow_transactions/CDNOW_master.txt", "cdnow")
-    try:
-        brief = build_brief(ws, dt.date(1997, 2, 24))
-    finally:
-        ws.close()
+    brief = _brief_of(datasets, tmp_path, "cdnow_transactions/CDNOW_master.txt", "cdnow",
+                      dt.date(1997, 2, 24))
     cards = {k["metric"]: k for k in brief_json(brief)["kpis"]}
     notes = " ".join(brief.notes).lower()
     assert cards["orders"]["value"] == 504  # CDNOW_master.txt: 504 purchase rows on 1997-02-24
@@ -129,11 +129,8 @@ def test_orders_without_lines_leave_gmv_unavailable_and_say_why(datasets: Path, 
 def test_an_ads_only_store_has_no_sales_figures_and_one_note_saying_so(
     datasets: Path, tmp_path: Path,
 ) -> None:
-    ws = _store_of(datasets, tmp_path, "amazon_sponsored_products_reports/uk_2023", "amazon_ads")
-    try:
-        brief = build_brief(ws, dt.date(2023, 7, 10))
-    finally:
-        ws.close()
+    brief = _brief_of(datasets, tmp_path, "amazon_sponsored_products_reports/uk_2023", "amazon_ads",
+                      dt.date(2023, 7, 10))
     cards = {k["metric"]: k for k in brief_json(brief)["kpis"]}
     for metric in ("gmv", "orders", "aov", "return_rate", "gross_margin"):
         assert cards[metric]["status"] == "unavailable", metric
@@ -145,11 +142,7 @@ def test_an_ads_only_store_has_no_sales_figures_and_one_note_saying_so(
 
 def test_olist_day_gmv_and_orders_match_the_raw_files(datasets: Path, tmp_path: Path) -> None:
     day = dt.date(2017, 11, 24)  # Black Friday 2017, the sample's busiest day
-    ws = _store_of(datasets, tmp_path, "olist_brazilian_ecommerce_sample", "olist")
-    try:
-        brief = build_brief(ws, day)
-    finally:
-        ws.close()
+    brief = _brief_of(datasets, tmp_path, "olist_brazilian_ecommerce_sample", "olist", day)
     folder = datasets / "olist_brazilian_ecommerce_sample"
     orders = pd.read_csv(folder / "olist_orders_dataset.csv", dtype=str)
     items = pd.read_csv(folder / "olist_order_items_dataset.csv", dtype={"order_id": str})
@@ -165,11 +158,7 @@ def test_olist_day_gmv_and_orders_match_the_raw_files(datasets: Path, tmp_path: 
 @pytest.mark.slow
 def test_online_retail_day_gmv_and_orders_match_the_raw_file(datasets: Path, tmp_path: Path) -> None:
     day = dt.date(2011, 11, 22)
-    ws = _store_of(datasets, tmp_path, "uci_online_retail", "online_retail")
-    try:
-        brief = build_brief(ws, day)
-    finally:
-        ws.close()
+    brief = _brief_of(datasets, tmp_path, "uci_online_retail", "online_retail", day)
     raw = pd.read_csv(datasets / "uci_online_retail" / "online_retail.csv.gz", dtype={"InvoiceNo": str})
     sold = raw[(pd.to_datetime(raw["InvoiceDate"]).dt.date == day) & ~raw["InvoiceNo"].str.startswith("C")
                & (raw["Quantity"] >= 1)]  # cancellations are returns; non-positive lines are rejects
