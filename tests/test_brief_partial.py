@@ -36,7 +36,8 @@ def export(datasets: Path) -> Path:
 @pytest.fixture(scope="module")
 def shop(export: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     root = tmp_path_factory.mktemp("shopify_brief") / "ws"
-    ws = Workspace.init(root, Settings(store=StoreSettings(name="Alpha Paw", currency="USD", timezone=TZ)))
+    ws = Workspace.init(root, Settings(store=StoreSettings(name="Alpha Paw", currency="USD", timezone=TZ,
+                                                           language="en")))
     try:
         report = import_folder(ws, export, profile="shopify_orders")
         assert report.ok
@@ -102,12 +103,13 @@ def test_gross_margin_is_unavailable_not_zero_without_product_costs(brief: Brief
     assert any("no product costs" in n.lower() for n in brief.notes)
 
 
-def _brief_of(datasets: Path, tmp_path: Path, relative: str, profile: str, day: dt.date) -> Brief:
+def _brief_of(datasets: Path, tmp_path: Path, relative: str, profile: str, day: dt.date,
+              language: str = "en") -> Brief:
     """The brief of ``day`` after importing ``datasets / relative`` into a new workspace."""
     source = datasets / relative
     if not source.exists():
         pytest.skip(f"{source} is absent")
-    ws = Workspace.init(tmp_path / "ws")
+    ws = Workspace.init(tmp_path / "ws", Settings(store=StoreSettings(language=language)))  # type: ignore[arg-type]
     try:
         assert import_folder(ws, source, profile=profile).ok
         return build_brief(ws, day)
@@ -165,3 +167,11 @@ def test_online_retail_day_gmv_and_orders_match_the_raw_file(datasets: Path, tmp
     cards = {k.metric: k for k in brief.kpis}
     assert cards["gmv"].value == pytest.approx((sold["Quantity"] * sold["UnitPrice"]).sum(), abs=0.01)
     assert cards["orders"].value == sold["InvoiceNo"].nunique() == 151
+
+
+def test_a_chinese_store_reads_its_data_notes_in_chinese(datasets: Path, tmp_path: Path) -> None:
+    brief = _brief_of(datasets, tmp_path, "amazon_sponsored_products_reports/uk_2023", "amazon_ads",
+                      dt.date(2023, 7, 10), language="zh_CN")
+    assert "店铺中没有订单：销售、转化、毛利和配送指标不可用。" in brief.notes
+    assert "店铺中没有流量数据：访客数和转化率不可用。" in brief.notes
+    assert not [n for n in brief.notes if n.isascii()]

@@ -131,7 +131,8 @@ def test_a_past_brief_sees_only_what_was_known_then(demo_workspace: Path, duck) 
 def test_a_day_without_traffic_rows_has_conversion_unavailable(demo_workspace: Path) -> None:
     mem = _truncated_store(demo_workspace / "analytics.duckdb", D)
     mem.execute("DELETE FROM traffic WHERE date = ?", [D])
-    b = assemble(ibis_backend(mem), D, SETTINGS, with_findings=False)
+    english = SETTINGS.model_copy(update={"store": SETTINGS.store.model_copy(update={"language": "en"})})
+    b = assemble(ibis_backend(mem), D, english, with_findings=False)
     mem.close()
     cards = {k.metric: k for k in b.kpis}
     assert cards["conversion_rate"].value is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ import ibis
 import pandas as pd
 
 from ecomops.detect.findings import Action, Finding, sort_findings
+from ecomops.i18n import gettext_for
 from ecomops.metrics import evaluate, series
 from ecomops.metrics.hours import orders_by_hour
 from ecomops.report import chartdata, coverage, kpis
@@ -32,10 +34,13 @@ HEATMAP_DAYS = 28
 SQL_CACHE = "metric_sql.json"
 """File in the workspace's cache folder keeping the metric layer's compiled SQL between runs."""
 SHARE_DAYS = 28
-_NO_REPORT_NOTES = {  # column missing (NaN) when a daily report is absent -> (what, unavailable)
-    "visitors": ("traffic", "visitors and conversion are unavailable"),
-    "ad_cost": ("ads", "ad metrics are unavailable"),
-    "days_of_cover__num": ("inventory", "days of cover is unavailable"),
+_NO_REPORT_NOTES = {  # column missing (NaN) when a daily report is absent -> (none in store, none that day)
+    "visitors": (coverage.N_("No traffic data in the store: visitors and conversion are unavailable."),
+                 coverage.N_("No traffic rows for {day}: visitors and conversion are unavailable.")),
+    "ad_cost": (coverage.N_("No ads data in the store: ad metrics are unavailable."),
+                coverage.N_("No ads rows for {day}: ad metrics are unavailable.")),
+    "days_of_cover__num": (coverage.N_("No inventory data in the store: days of cover is unavailable."),
+                           coverage.N_("No inventory rows for {day}: days of cover is unavailable.")),
 }
 
 
@@ -76,7 +81,8 @@ def assemble(
     frame = evaluate(con, plain, [], periods, as_of=day)
     if "return_rate" in kpis.BRIEF_KPIS:
         frame = _with_return_rate(con, frame, periods, day)
-    frame, gaps = coverage.blank_unknown(frame, _held(con), day)
+    _ = gettext_for(settings.store.language, "report")
+    frame, gaps = coverage.blank_unknown(frame, _held(con), day, _)
     by_channel = series(con, ["gmv", "orders"], ["channel"], day - dt.timedelta(days=SHARE_DAYS - 1), day)
     events = _events(con, day, trend_days + th.history_days, by_channel)
     cards, trends = kpis.build(frame, day, kpis.BRIEF_KPIS, trend_days=trend_days, events=events,
@@ -101,7 +107,7 @@ def assemble(
     return Brief(
         date=day, store=settings.store.name, currency=settings.store.currency, kpis=cards,
         findings=sort_findings(detection.findings), actions=detection.actions, charts=charts,
-        notes=[*gaps, *_notes(frame, day), *detection.notes],
+        notes=[*gaps, *_notes(frame, day, _), *detection.notes],
     )
 
 
@@ -168,20 +174,24 @@ def _held(con: ibis.BaseBackend) -> dict[str, int]:
     return held
 
 
-def _notes(frame: pd.DataFrame, day: dt.date) -> list[str]:
-    """Data caveats: reports missing for the day, no orders at all."""
+def _notes(frame: pd.DataFrame, day: dt.date, _: Callable[[str], str]) -> list[str]:
+    """Data caveats: reports missing for the day, no orders on the day."""
     row = frame[frame["date"] == day]
     notes: list[str] = []
     known = frame["orders"].notna().any()  # no orders at all is said by ``coverage``
     if known and (row.empty or not (row["orders"].fillna(0) > 0).any()):
         last = frame.loc[frame["orders"].fillna(0) > 0, "date"]
-        since = f" (last orders on {max(last).isoformat()})" if len(last) else ""
-        notes.append(f"No orders on {day.isoformat()}{since}: has the day's data been imported?")
-    for col, (what, lost) in _NO_REPORT_NOTES.items():
+        if len(last):
+            notes.append(_("No orders on {day} (last orders on {last}): has the day's data been "
+                           "imported?").format(day=day.isoformat(), last=max(last).isoformat()))
+        else:
+            notes.append(_("No orders on {day}: has the day's data been imported?").format(
+                day=day.isoformat()))
+    for col, (in_store, on_day) in _NO_REPORT_NOTES.items():
         if col not in frame.columns or frame[col].isna().all():
-            notes.append(f"No {what} data in the store: {lost}.")
+            notes.append(_(in_store))
         elif row.empty or row[col].isna().all():
-            notes.append(f"No {what} rows for {day.isoformat()}: {lost}.")
+            notes.append(_(on_day).format(day=day.isoformat()))
     return notes
 
 
