@@ -20,49 +20,45 @@ import pandas as pd
 MAIN_SHARE = 0.25
 KIND_CODES = {"warmup": 1, "peak": 2, "after": 3, "logistics_stop": 4}
 PROMO_KIND = 9
-_PHASE_RANK = ("peak", "logistics_stop", "after", "warmup")  # the phase a day shows when several
+_PHASE_RANK = {"peak": 0, "logistics_stop": 1, "after": 2, "warmup": 3}  # the phase a day shows
 
 
-def festival_phases(start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    """Per festival day, its phase (the strongest when two festivals overlap)."""
+def festival_days(start: dt.date, end: dt.date) -> tuple[dict[dt.date, set[str]], dict[dt.date, str]]:
+    """Per festival day, the channels it moves (``"all"`` for every channel) and its phase (the
+    strongest when two festivals overlap), from one read of the calendar."""
     from ecomops.promo.calendar import events
 
     frame = events(start, end)
-    out: dict[dt.date, str] = {}
-    for day, phase in zip(frame["date"], frame["phase"], strict=True):
-        old = out.get(day)
-        rank = _PHASE_RANK.index(phase) if phase in _PHASE_RANK else len(_PHASE_RANK)
-        if old is None or rank < (_PHASE_RANK.index(old) if old in _PHASE_RANK else len(_PHASE_RANK)):
-            out[day] = str(phase)
-    return out
+    channels: dict[dt.date, set[str]] = {}
+    phases: dict[dt.date, str] = {}
+    for day, chans, phase in zip(frame["date"], frame["channels"], frame["phase"], strict=True):
+        channels.setdefault(day, set()).update(str(chans).split("|"))
+        old = phases.get(day)
+        if old is None or _PHASE_RANK.get(str(phase), 9) < _PHASE_RANK.get(old, 9):
+            phases[day] = str(phase)
+    return channels, phases
 
 
 def festival_table(start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
     """Per day, the channels a festival moves (``"all"`` for every channel)."""
-    from ecomops.promo.calendar import events
-
-    frame = events(start, end)
-    out: dict[dt.date, set[str]] = {}
-    for day, chans in zip(frame["date"], frame["channels"], strict=True):
-        out.setdefault(day, set()).update(str(chans).split("|"))
-    return out
+    return festival_days(start, end)[0]
 
 
-def event_mask(
+def _main_channels(channel_share: dict[str, float]) -> set[str]:
+    return {c for c, v in channel_share.items() if v >= MAIN_SHARE}
+
+
+def festival_mask(
     keys: pd.DataFrame,
     dates: Sequence[dt.date],
     festivals: dict[dt.date, set[str]],
-    promos: pd.DataFrame,
     channel_share: dict[str, float],
 ) -> np.ndarray:
-    """S x T mask: True where day ``t`` is an event day for segment ``s`` (row of ``keys``)."""
+    """S x T mask: True where a festival counts for segment ``s`` (row of ``keys``) on day ``t``."""
     s, t = len(keys), len(dates)
     mask = np.zeros((s, t), dtype=bool)
-    has_channel = "channel" in keys.columns
-    has_sku = "sku" in keys.columns
-    channels = keys["channel"].astype(str).to_numpy() if has_channel else None
-    skus = keys["sku"].astype(str).to_numpy() if has_sku else None
-    main = {c for c, v in channel_share.items() if v >= MAIN_SHARE}
+    channels = keys["channel"].astype(str).to_numpy() if "channel" in keys.columns else None
+    main = _main_channels(channel_share)
     if channels is not None:
         names, code = np.unique(channels, return_inverse=True)
         per_channel = np.zeros((len(names), t), dtype=bool)  # festival days of each channel
@@ -78,6 +74,18 @@ def event_mask(
             mask[:, j] = bool(main & chans) or not main
     if channels is not None:
         mask |= per_channel[code]
+    return mask
+
+
+def promo_mask(
+    keys: pd.DataFrame, dates: Sequence[dt.date], promos: pd.DataFrame, channel_share: dict[str, float],
+) -> np.ndarray:
+    """S x T mask: True where one of the shop's promotions covers segment ``s`` on day ``t``."""
+    s = len(keys)
+    mask = np.zeros((s, len(dates)), dtype=bool)
+    channels = keys["channel"].astype(str).to_numpy() if "channel" in keys.columns else None
+    skus = keys["sku"].astype(str).to_numpy() if "sku" in keys.columns else None
+    main = _main_channels(channel_share)
     for p in promos.itertuples():
         p_chans = [c for c in str(p.channel).split("|") if c]
         p_skus = [k for k in str(p.skus).split("|") if k]
@@ -98,6 +106,18 @@ def event_mask(
     return mask
 
 
+def event_mask(
+    keys: pd.DataFrame,
+    dates: Sequence[dt.date],
+    festivals: dict[dt.date, set[str]],
+    promos: pd.DataFrame,
+    channel_share: dict[str, float],
+) -> np.ndarray:
+    """S x T mask: True where day ``t`` is an event day for segment ``s`` (row of ``keys``)."""
+    return festival_mask(keys, dates, festivals, channel_share) | promo_mask(keys, dates, promos,
+                                                                              channel_share)
+
+
 def event_kinds(
     keys: pd.DataFrame,
     dates: Sequence[dt.date],
@@ -109,11 +129,11 @@ def event_kinds(
     """The S x T event mask of ``event_mask`` and, per cell, its kind: the festival's phase code
     (``KIND_CODES``) where a festival counts for the segment, ``PROMO_KIND`` where only a
     promotion does, 0 on normal days."""
-    mask = event_mask(keys, dates, festivals, promos, channel_share)
-    fest = event_mask(keys, dates, festivals, promos.iloc[0:0], channel_share)
+    fest = festival_mask(keys, dates, festivals, channel_share)
+    promo = promo_mask(keys, dates, promos, channel_share)
     code = np.array([KIND_CODES.get(phases.get(d, ""), 1) for d in dates], dtype=np.int8)
-    kinds = np.where(fest, code[None, :], np.where(mask, PROMO_KIND, 0)).astype(np.int8)
-    return mask, kinds
+    kinds = np.where(fest, code[None, :], np.where(promo, PROMO_KIND, 0)).astype(np.int8)
+    return fest | promo, kinds
 
 
 def _covers_main(p_chans: list[str], main: set[str]) -> bool:

@@ -246,9 +246,9 @@ def _logistics_events(p: Panel, shipped: pd.DataFrame, ctx: Context) -> np.ndarr
     """Event days of a logistics panel: festivals (carriers slow down around them, whatever
     the shop ships) and the days after; promotions and their days after only where they
     lifted the shop's shipments materially (a 12% store sale leaves carriers as they are)."""
-    from ecomops.detect.events import event_mask
+    from ecomops.detect.events import festival_mask
 
-    fest = event_mask(p.keys, ctx.dates, ctx.festivals, ctx.promos.iloc[0:0], ctx.channel_share)
+    fest = festival_mask(p.keys, ctx.dates, ctx.festivals, ctx.channel_share)
     promo = p.events & ~fest
     if promo.any():
         promo = promo & (_volume_lift(shipped, ctx) >= PROMO_VOLUME)[None, :]

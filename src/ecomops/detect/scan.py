@@ -38,7 +38,7 @@ class Context:
     category_of: dict[str, str] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
     phases: dict[dt.date, str] = field(default_factory=dict)
-    """Festival days' phases (``events.festival_phases``)."""
+    """Festival days' phases (``events.festival_days``)."""
 
     @property
     def weekdays(self) -> np.ndarray:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ecomops.detect import cubes, detectors, evidence
-from ecomops.detect.events import festival_phases, festival_table
+from ecomops.detect.events import festival_days
 from ecomops.detect.findings import Action, Finding, Severity, sort_findings
 from ecomops.detect.hierarchy import prune
 from ecomops.detect.scan import Candidate, Context
@@ -43,10 +43,11 @@ class Detection:
 def context(con: Any, day: dt.date, settings: Settings) -> Context:
     t = settings.thresholds
     dates = [day - dt.timedelta(days=i) for i in range(t.history_days, -1, -1)]
+    festivals, phases = festival_days(dates[0], day)
     ctx = Context(
         day=day,
         dates=dates,
-        festivals=festival_table(dates[0], day),
+        festivals=festivals,
         promos=cubes.promotions(con, day, t.history_days),
         channel_share={},
         band_z=t.band_z,
@@ -54,7 +55,7 @@ def context(con: Any, day: dt.date, settings: Settings) -> Context:
         min_volume=t.min_volume,
         high_impact=3 * t.min_impact,
         category_of=detectors.category_map(cubes.products(con)),
-        phases=festival_phases(dates[0], day),
+        phases=phases,
     )
     leaves, _ = detectors.sales_leaves(con, ctx)
     ctx.channel_share = detectors.channel_share(leaves)
