@@ -34,12 +34,7 @@ def fingerprint(con: Any) -> str:
     here = Path(__file__).parent
     for name in _CODE:
         h.update((here / name).read_bytes())
-    if con.name == "duckdb":
-        cols = con.raw_sql(
-            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
-            "WHERE schema_name = 'main' ORDER BY ALL"
-        ).fetchall()
-        h.update(repr(cols).encode())
+    h.update(compiled.namespace(con).encode())  # the engine and its tables' columns
     return h.hexdigest()
 
 
@@ -49,17 +44,17 @@ def sql_cache(con: Any, path: Path) -> Iterator[None]:
     if con.name != "duckdb":  # other engines run Ibis expressions, nothing is compiled ahead
         yield
         return
-    key = fingerprint(con)
+    key, space = fingerprint(con), compiled.namespace(con)
     before: dict[str, str] = {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(data, dict) and data.get("fingerprint") == key:
-            compiled.restore(compiled.namespace(con), data.get("sql", {}))
-            before = compiled.entries(compiled.namespace(con))
+            compiled.restore(space, data.get("sql", {}))
+            before = compiled.entries(space)
     except (OSError, ValueError):
         pass  # no cache yet, or an unreadable one: it is rebuilt below
     yield
-    now = compiled.entries(compiled.namespace(con))
+    now = compiled.entries(space)
     if now == before:
         return
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
