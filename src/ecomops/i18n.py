@@ -150,6 +150,11 @@ def gettext_for(lang: str | None, domain: str = ALL_DOMAINS) -> Callable[[str], 
 # --- The shared vocabulary: metric, module, process step, severity, owner role... labels ------------
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for the marker
+    """Marks a message for extraction; translated later, where the language is known."""
+    return message
+
+
 def _np(context: str, message: str) -> str:
     """Marks a label for extraction (keyword ``_np:1c,2``); translated later with ``pgettext``."""
     return message

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,16 +33,6 @@ HEATMAP_DAYS = 28
 SQL_CACHE = "metric_sql.json"
 """File in the workspace's cache folder keeping the metric layer's compiled SQL between runs."""
 SHARE_DAYS = 28
-_NO_REPORT_NOTES = {  # column missing (NaN) when a daily report is absent -> (none in store, none that day)
-    "visitors": (coverage.N_("No traffic data in the store: visitors and conversion are unavailable."),
-                 coverage.N_("No traffic rows for {day}: visitors and conversion are unavailable.")),
-    "ad_cost": (coverage.N_("No ads data in the store: ad metrics are unavailable."),
-                coverage.N_("No ads rows for {day}: ad metrics are unavailable.")),
-    "days_of_cover__num": (coverage.N_("No inventory data in the store: days of cover is unavailable."),
-                           coverage.N_("No inventory rows for {day}: days of cover is unavailable.")),
-}
-
-
 @dataclass
 class Detection:
     """What detection handed back (empty when it is not available)."""
@@ -81,8 +70,8 @@ def assemble(
     frame = evaluate(con, plain, [], periods, as_of=day)
     if "return_rate" in kpis.BRIEF_KPIS:
         frame = _with_return_rate(con, frame, periods, day)
-    _ = gettext_for(settings.store.language, "report")
-    frame, gaps = coverage.blank_unknown(frame, _held(con), day, _)
+    frame, gaps = coverage.blank_unknown(frame, _held(con), day,
+                                         gettext_for(settings.store.language, "report"))
     by_channel = series(con, ["gmv", "orders"], ["channel"], day - dt.timedelta(days=SHARE_DAYS - 1), day)
     events = _events(con, day, trend_days + th.history_days, by_channel)
     cards, trends = kpis.build(frame, day, kpis.BRIEF_KPIS, trend_days=trend_days, events=events,
@@ -107,7 +96,7 @@ def assemble(
     return Brief(
         date=day, store=settings.store.name, currency=settings.store.currency, kpis=cards,
         findings=sort_findings(detection.findings), actions=detection.actions, charts=charts,
-        notes=[*gaps, *_notes(frame, day, _), *detection.notes],
+        notes=[*gaps, *detection.notes],
     )
 
 
@@ -172,27 +161,6 @@ def _held(con: ibis.BaseBackend) -> dict[str, int]:
             log.debug("table %s not readable", name, exc_info=True)
             held[name] = 0
     return held
-
-
-def _notes(frame: pd.DataFrame, day: dt.date, _: Callable[[str], str]) -> list[str]:
-    """Data caveats: reports missing for the day, no orders on the day."""
-    row = frame[frame["date"] == day]
-    notes: list[str] = []
-    known = frame["orders"].notna().any()  # no orders at all is said by ``coverage``
-    if known and (row.empty or not (row["orders"].fillna(0) > 0).any()):
-        last = frame.loc[frame["orders"].fillna(0) > 0, "date"]
-        if len(last):
-            notes.append(_("No orders on {day} (last orders on {last}): has the day's data been "
-                           "imported?").format(day=day.isoformat(), last=max(last).isoformat()))
-        else:
-            notes.append(_("No orders on {day}: has the day's data been imported?").format(
-                day=day.isoformat()))
-    for col, (in_store, on_day) in _NO_REPORT_NOTES.items():
-        if col not in frame.columns or frame[col].isna().all():
-            notes.append(_(in_store))
-        elif row.empty or row[col].isna().all():
-            notes.append(_(on_day).format(day=day.isoformat()))
-    return notes
 
 
 def _detect(con: ibis.BaseBackend, day: dt.date, settings: Settings) -> Detection:
