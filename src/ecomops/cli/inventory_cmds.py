@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -47,29 +47,17 @@ RecentOpt = Annotated[bool, typer.Option(
 
 
 def _day(ws: Workspace, value: dt.datetime | None) -> dt.date:
-    if value is not None:
-        return value.date()
-    from zoneinfo import ZoneInfo
+    from ecomops.cli.brief_cmds import yesterday
 
-    return dt.datetime.now(ZoneInfo(ws.settings.store.timezone)).date() - dt.timedelta(days=1)
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    import pandas as pd
-
-    clean = frame.astype(object).where(frame.notna(), None)
-    rows = clean.to_dict(orient="records")
-    for row in rows:
-        for k, v in row.items():
-            if isinstance(v, pd.Timestamp):
-                row[k] = v.date()
-    return rows
+    return value.date() if value is not None else yesterday(ws.settings.store.timezone)
 
 
 def _emit(frame: pd.DataFrame, fmt: str, columns: list[str] | None = None, title: str | None = None,
           out: Path | None = None) -> None:
     cols = columns or list(frame.columns)
-    rows = _records(frame)
+    from ecomops.inventory.export import records
+
+    rows = records(frame)
     if fmt == "json":
         text = to_json(rows)
     elif fmt == "csv":

@@ -22,6 +22,19 @@ ORDER_COLUMNS = ("sku", "title", "warehouse", "suggested_order_qty", "moq", "cos
                  "order_by", "risk")
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of plain values: missing and infinite values None, timestamps dates (what the
+    CLI's JSON / CSV and the console's tables and API show)."""
+    rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    for row in rows:
+        for k, v in row.items():
+            if isinstance(v, pd.Timestamp):
+                row[k] = v.date()
+            elif isinstance(v, float) and math.isinf(v):
+                row[k] = None
+    return rows
+
+
 def _cell(value: Any) -> Any:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None

@@ -52,6 +52,10 @@ class Briefs:
         self._default: tuple[int, dt.date, dt.date] | None = None
         self._derived: dict[tuple[Any, ...], Any] = {}
 
+    def day(self, value: str | None) -> dt.date:
+        """The date a request names (YYYY-MM-DD), or the console's default date."""
+        return parse_date(value) or self.default_date()
+
     def default_date(self) -> dt.date:
         """Yesterday in the store's time zone, or the store's last day with orders if earlier
         (a demo or a store not imported since)."""

@@ -52,7 +52,7 @@ class TaskChange(BaseModel):
 
 
 def _day(request: Request, date: str | None) -> dt.date:
-    return parse_date(date) or console(request).briefs.default_date()
+    return console(request).briefs.day(date)
 
 
 @router.get("/brief", summary="The morning brief of a date (BRIEF.md)",

@@ -31,7 +31,7 @@ CSRF_SLOT = secrets.token_hex(16)
 
 def brief_for(request: Request, date: str | None) -> Brief:
     c = console(request)
-    day = parse_date(date) or c.briefs.default_date()
+    day = c.briefs.day(date)
     return c.briefs.get(day)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
@@ -20,8 +20,8 @@ from fastapi.responses import Response
 
 from ecomops.errors import InputError, NoDataError
 from ecomops.i18n import translations
+from ecomops.inventory.export import records
 from ecomops.web import charts
-from ecomops.web.briefs import parse_date
 from ecomops.web.deps import ApiViewer, Viewer, console
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ecomops.inventory.service import PlanResult
     from ecomops.web.deps import Console
 
+T = TypeVar("T")
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["api"])
 RISKS = ("high", "medium", "low")
@@ -41,63 +42,45 @@ RECENT_DAYS = 90
 """Days of history drawn before the forecast on the SKU page."""
 
 
-def _day(c: Console, date: str | None) -> dt.date:
-    return parse_date(date) or c.briefs.default_date()
+def _derived(c: Console, key: tuple[Any, ...], build: Callable[[Any], T]) -> T:
+    """``build(cursor)`` once per key and import (``Briefs.derived``), read on a store cursor."""
+
+    def make() -> T:
+        with c.gate.reader() as cur:
+            return build(cur)
+
+    return c.briefs.derived(key, make)  # type: ignore[no-any-return]
 
 
 def plan_of(c: Console, day: dt.date) -> PlanResult:
-    """The fast replenishment plan of ``day``, built once per date and import."""
+    """The fast replenishment plan of ``day``."""
     from ecomops.inventory import service
 
-    def make() -> PlanResult:
-        with c.gate.reader() as cur:
-            return service.replenishment_plan(cur, day, c.ws.settings, fast=True)
-
-    return c.briefs.derived(("inventory-plan", day), make)  # type: ignore[no-any-return]
+    return _derived(c, ("inventory-plan", day),
+                    lambda cur: service.replenishment_plan(cur, day, c.ws.settings, fast=True))
 
 
 def slow_of(c: Console, day: dt.date) -> pd.DataFrame:
     from ecomops.inventory import service
 
     plan = plan_of(c, day)
-
-    def make() -> pd.DataFrame:
-        with c.gate.reader() as cur:
-            return service.slow_mover_report(cur, day, c.ws.settings, plan=plan)
-
-    return c.briefs.derived(("inventory-slow", day), make)  # type: ignore[no-any-return]
+    return _derived(c, ("inventory-slow", day),
+                    lambda cur: service.slow_mover_report(cur, day, c.ws.settings, plan=plan))
 
 
 def channels_of(c: Console, day: dt.date) -> pd.DataFrame:
     from ecomops.inventory import service
 
-    def make() -> pd.DataFrame:
-        with c.gate.reader() as cur:
-            return service.channel_report(cur, day, c.ws.settings)
-
-    return c.briefs.derived(("inventory-channels", day), make)  # type: ignore[no-any-return]
+    return _derived(c, ("inventory-channels", day),
+                    lambda cur: service.channel_report(cur, day, c.ws.settings))
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts of plain values: missing values None, timestamps dates (as the CLI's JSON)."""
-    import pandas as pd
-
-    rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+def linked(frame: pd.DataFrame, day: dt.date) -> list[dict[str, Any]]:
+    """``records`` of ``frame`` with each row's link to its SKU page (``href``)."""
+    rows = records(frame)
     for row in rows:
-        for k, v in row.items():
-            if isinstance(v, pd.Timestamp):
-                row[k] = v.date()
-            elif isinstance(v, float) and math.isinf(v):
-                row[k] = None
+        row["href"] = sku_href(row["sku"], day)
     return rows
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
 
 
 def sku_href(sku: Any, day: dt.date) -> str:
@@ -135,7 +118,7 @@ def inventory_page(
     if max(len(warehouse), len(supplier), len(q)) > MAX_TEXT:
         raise InputError(f"filters are at most {MAX_TEXT} characters")
     c = console(request)
-    day = _day(c, date)
+    day = c.briefs.day(date)
     filters = {"risk": risk, "warehouse": warehouse.strip(), "supplier": supplier.strip(), "q": q.strip()}
     context: dict[str, Any] = {"day": day, "tab": tab, "filters": filters, "rows": [], "problem": None}
     try:
@@ -148,26 +131,17 @@ def inventory_page(
     context["total"] = len(all_rows)
     if tab == "plan":
         shown = filtered(all_rows, filters["risk"], filters["warehouse"], filters["supplier"], filters["q"])
-        rows = records(shown.head(MAX_ROWS))
-        for row in rows:
-            row["href"] = sku_href(row["sku"], day)
         context.update(
-            rows=rows, matched=len(shown), orders=records(plan.purchase_orders),
+            rows=linked(shown.head(MAX_ROWS), day), matched=len(shown), orders=records(plan.purchase_orders),
             warehouses=sorted({str(w) for w in all_rows["warehouse"]}),
             suppliers=sorted({str(s) for s in all_rows["supplier"]}))
     elif tab == "slow":
-        rows = records(slow_of(c, day))
-        for row in rows:
-            row["href"] = sku_href(row["sku"], day)
-        context["rows"] = rows
+        context["rows"] = linked(slow_of(c, day), day)
     else:
         listings = channels_of(c, day)
         issues = listings[listings["issue"].notna()].sort_values(["at_risk_gmv", "sku"],
                                                                  ascending=[False, True])
-        rows = records(issues)
-        for row in rows:
-            row["href"] = sku_href(row["sku"], day)
-        context.update(rows=rows, listings=len(listings))
+        context.update(rows=linked(issues, day), listings=len(listings))
     return render(request, "inventory.html", pu, **context)
 
 
@@ -219,14 +193,10 @@ def sku_page(request: Request, pu: Viewer, sku: str, date: str | None = None) ->
     if not sku or len(sku) > MAX_TEXT:
         raise InputError(f"a SKU code has 1 to {MAX_TEXT} characters")
     c = console(request)
-    day = _day(c, date)
+    day = c.briefs.day(date)
     plan = plan_of(c, day)
-
-    def make() -> dict[str, pd.DataFrame]:
-        with c.gate.reader() as cur:
-            return sku_detail(cur, day, c.ws.settings, sku, plan=plan)
-
-    detail = c.briefs.derived(("inventory-sku", day, sku), make)
+    detail = _derived(c, ("inventory-sku", day, sku),
+                      lambda cur: sku_detail(cur, day, c.ws.settings, sku, plan=plan))
     rows = records(detail["plan"])
     title = next((r["title"] for r in rows if r.get("title")), None)
     return render(request, "inventory_sku.html", pu, day=day, sku=sku, title=title, rows=rows,
@@ -245,7 +215,7 @@ def purchase_plan_csv(request: Request, _pu: Viewer, date: str | None = None) ->
     from ecomops.inventory import service
 
     c = console(request)
-    day = _day(c, date)
+    day = c.briefs.day(date)
     lines = service.purchase_lines(plan_of(c, day))
     body = lines.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
     return _download(body, "text/csv; charset=utf-8", f"purchase-plan-{day.isoformat()}.csv")
@@ -257,7 +227,7 @@ def purchase_plan_xlsx(request: Request, _pu: Viewer, date: str | None = None) -
     from ecomops.inventory.export import plan_workbook
 
     c = console(request)
-    day = _day(c, date)
+    day = c.briefs.day(date)
     plan = plan_of(c, day)
     body = c.briefs.derived(("inventory-xlsx", day), lambda: plan_workbook(
         plan.rows, plan.purchase_orders, plan.as_of))
@@ -272,8 +242,8 @@ def purchase_plan_xlsx(request: Request, _pu: Viewer, date: str | None = None) -
 def api_plan(request: Request, _user: ApiViewer,
              date: str | None = Query(None, description="YYYY-MM-DD; default: yesterday")) -> Response:
     c = console(request)
-    day = _day(c, date)
+    day = c.briefs.day(date)
     plan = plan_of(c, day)
     body = c.briefs.derived(("inventory-plan-json", day), lambda: json.dumps(
-        records(plan.rows), ensure_ascii=False, allow_nan=False, default=_json_default).encode("utf-8"))
+        records(plan.rows), ensure_ascii=False, allow_nan=False, default=str).encode("utf-8"))
     return Response(body, media_type="application/json")

@@ -28,7 +28,7 @@ def _show(request: Request, pu: Viewer, report: TeamReport, fmt: str | None) -> 
 @router.get("/reports/standup")
 def standup_page(request: Request, pu: Viewer, date: str | None = None, fmt: Fmt = None) -> Response:
     c = console(request)
-    day = parse_date(date) or c.briefs.default_date()
+    day = c.briefs.day(date)
     brief = c.briefs.get(day).to_dict()
     report = standup(brief, c.board.list(), day, translations(pu.lang).gettext, pu.lang)
     return _show(request, pu, report, fmt)

@@ -77,7 +77,7 @@ def sales(
     if by not in BREAKDOWNS:
         raise InputError(f"the page breaks down by {', '.join(BREAKDOWNS)}, not {by!r}")
     c = console(request)
-    last = parse_date(end) or c.briefs.default_date()
+    last = c.briefs.day(end)
     first = parse_date(start) or last - dt.timedelta(days=27)
     if first > last or (last - first).days > MAX_DAYS:
         raise InputError(f"choose a period of 1 to {MAX_DAYS} days, start before end")

@@ -68,7 +68,7 @@ def task_from_action(request: Request, posted: OperatorForm) -> Response:
     check) prefilled from the action; the owner is the chosen user, else whoever clicked."""
     pu, form = posted
     c = console(request)
-    day = parse_date(_text(form, "date")) or c.briefs.default_date()
+    day = c.briefs.day(_text(form, "date"))
     brief = c.briefs.get(day)
     try:
         priority = int(_text(form, "priority"))
