@@ -138,8 +138,8 @@ def expect_panel(
     rank_from_end = np.cumsum(ok[:, ::-1], axis=1)[:, ::-1]
     recent = ok & (rank_from_end <= level_days)
     n = recent.sum(axis=1)
-    med = _masked_median(y, recent)
-    mad = _masked_median(np.abs(y - med[:, None]), recent) * MAD_TO_SD
+    med = masked_median(y, recent)
+    mad = masked_median(np.abs(y - med[:, None]), recent) * MAD_TO_SD
     lo, hi = med - 4 * mad - 1e-9, med + 4 * mad + 1e-9
     yc = np.clip(y, lo[:, None], hi[:, None])
     level = np.where(n > 0, (yc * recent).sum(axis=1) / np.maximum(n, 1), 0.0)
@@ -168,7 +168,7 @@ def expect_panel(
             past_ev = past_ev & np.broadcast_to(np.asarray(like_today, dtype=bool), x.shape)
         ratio = np.where(past_ev, y / np.maximum(level[:, None], 1e-9), np.nan)
         has = past_ev.sum(axis=1) >= 2
-        up = np.where(has, _masked_median(ratio, past_ev, empty=1.0), 1.0)
+        up = np.where(has, masked_median(ratio, past_ev, empty=1.0), 1.0)
         up = np.where(np.isfinite(up), np.clip(up, 0.5, 5.0), 1.0)
         expected = np.where(ev_today, expected * up, expected)
         widen = EVENT_WIDEN**2 * var + (0.25 * np.abs(expected) * np.abs(up - 1)) ** 2
@@ -176,7 +176,7 @@ def expect_panel(
     return Panel(expected, np.sqrt(var), n)
 
 
-def _masked_median(y: np.ndarray, mask: np.ndarray, empty: float = 0.0) -> np.ndarray:
+def masked_median(y: np.ndarray, mask: np.ndarray, empty: float = 0.0) -> np.ndarray:
     """Row medians of ``y`` where ``mask`` (``empty`` for rows without a finite masked value).
 
     Sort-based rather than ``numpy.nanmedian``, which goes through masked arrays and was the

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ecomops.detect.baseline import _masked_median
+from ecomops.detect.baseline import masked_median
 from ecomops.detect.scan import (
     SUSTAIN_DAYS,
     Candidate,
@@ -235,23 +235,22 @@ def _volume_lift(shipped: pd.DataFrame, ctx: Context) -> np.ndarray:
     lift from chance."""
     sp = build_panel(shipped, (), ("shipped",), ctx)
     x = sp.values["shipped"][0]
-    normal = float(_masked_median(x[None, :-1], ~sp.events[:, :-1])[0])
+    normal = float(masked_median(x[None, :-1], ~sp.events[:, :-1])[0])
     w = LOGISTICS_LAG_DAYS + 1
     c = np.cumsum(np.pad(x, (w, 0)))
     avg = (c[w:] - c[:-w]) / w
     return avg / normal if normal > 0 else np.ones_like(avg)
 
 
-def _logistics_events(p: Panel, shipped: pd.DataFrame, ctx: Context) -> np.ndarray:
+def _logistics_events(p: Panel, lift: np.ndarray, ctx: Context) -> np.ndarray:
     """Event days of a logistics panel: festivals (carriers slow down around them, whatever
     the shop ships) and the days after; promotions and their days after only where they
-    lifted the shop's shipments materially (a 12% store sale leaves carriers as they are)."""
+    lifted the shop's shipments materially (``lift``, from ``_volume_lift``: a 12% store sale
+    leaves carriers as they are)."""
     from ecomops.detect.events import festival_mask
 
     fest = festival_mask(p.keys, ctx.dates, ctx.festivals, ctx.channel_share)
-    promo = p.events & ~fest
-    if promo.any():
-        promo = promo & (_volume_lift(shipped, ctx) >= PROMO_VOLUME)[None, :]
+    promo = p.events & ~fest & (lift >= PROMO_VOLUME)[None, :]
     return spread(fest | promo, LOGISTICS_LAG_DAYS)
 
 
@@ -274,9 +273,10 @@ def logistics_candidates(
             for dims in informative(LOGISTICS_GRAINS, transit)
         ]
     fns = {"delivered": _delivery_checks, "shipped": _shipping_checks, "transit": _transit_checks}
+    lift = _volume_lift(shipped, ctx)  # the shop's shipments per day: one figure for every panel
     for p, kind in panels:
         step = "fulfilment" if kind == "shipped" else "logistics"
-        p.events = _logistics_events(p, shipped, ctx)
+        p.events = _logistics_events(p, lift, ctx)
         v = p.values
         fn = fns[kind]
         # Parcels in transit are a level, not a flow: two days of it are mostly the same parcels,
@@ -332,7 +332,7 @@ def logistics_candidates(
                         c.segment,
                         _rest_stat(kind, day.metric, ctx),
                         ctx,
-                        lambda q: _logistics_events(q, shipped, ctx),
+                        lambda q: _logistics_events(q, lift, ctx),
                     )
                 out.append(_sustain(c, run, int(i)) if run is not None and sustained[i] else c)
     return out
