@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ecomops.errors import NoDataError
-from ecomops.inventory import queries, service
+from ecomops.inventory import service
 from ecomops.inventory.forecast import ForecastConfig
 from ecomops.settings import Settings
 
@@ -38,13 +38,12 @@ def sku_detail(con: Any, as_of: dt.date, settings: Settings, sku: str,
     pol = service.policy(settings)
     lead = int(rows["lead_time_days"].max()) if len(rows) else pol.default_lead_time
     cfg = ForecastConfig(horizon=max(ForecastConfig().horizon, lead + pol.target_cover_days + 1))
-    start = as_of - dt.timedelta(days=service.HISTORY_DAYS - 1)
-    hist = service._read(con, queries.SALES, start=start, as_of=as_of)
+    hist = service.sales_history(con, as_of)
     hist = hist[hist["sku"] == sku].sort_values(["ds", "warehouse"], ignore_index=True)
     if hist.empty:
         fc = pd.DataFrame(columns=["unique_id", "ds", "yhat", "lo80", "hi80", "warehouse"])
     else:
-        result, keys = service.forecast_store(con, as_of, cfg, skus=[sku])
+        result, keys = service.forecast_store(con, as_of, cfg, sales=hist)
         ids = keys.loc[keys["sku"] == sku, "unique_id"]
         fc = result.forecast[result.forecast["unique_id"].isin(ids)]
         err = result.series.set_index("unique_id")["rmse"]

@@ -96,15 +96,19 @@ def _fast_forecast(con: Any, as_of: dt.date, horizon: int) -> ForecastResult:
                           uplift=uplift.Uplift())
 
 
+def sales_history(con: Any, as_of: dt.date) -> pd.DataFrame:
+    """Units sold per day x SKU x warehouse (``ds, sku, warehouse, y``) over ``HISTORY_DAYS``."""
+    return _read(con, queries.SALES, start=as_of - dt.timedelta(days=HISTORY_DAYS - 1), as_of=as_of)
+
+
 def forecast_store(con: Any, as_of: dt.date, config: ForecastConfig | None = None,
-                   skus: list[str] | None = None) -> tuple[ForecastResult, pd.DataFrame]:
-    """Forecast every SKU × warehouse with sales in the last two years (only those of ``skus``
-    when given); returns the result and the ``unique_id, sku, warehouse`` map."""
+                   sales: pd.DataFrame | None = None) -> tuple[ForecastResult, pd.DataFrame]:
+    """Forecast every SKU × warehouse with sales in the last two years (those of ``sales``, a
+    part of ``sales_history``, when given); returns the result and the ``unique_id, sku,
+    warehouse`` map."""
     cfg = config or ForecastConfig()
     start = as_of - dt.timedelta(days=HISTORY_DAYS - 1)
-    sales = _read(con, queries.SALES, start=start, as_of=as_of)
-    if skus is not None:
-        sales = sales[sales["sku"].isin(skus)].reset_index(drop=True)
+    sales = (sales_history(con, as_of) if sales is None else sales).reset_index(drop=True)
     prods = products(con)
     sales["unique_id"] = series_id(sales["sku"], sales["warehouse"])
     keys = sales[["unique_id", "sku", "warehouse"]].drop_duplicates("unique_id")
