@@ -11,6 +11,8 @@ from __future__ import annotations
 import codecs
 import gzip
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,11 +30,19 @@ UTF8_SIG = "utf-8-sig"
 UTF16 = "utf-16"
 
 
-def open_bytes(path: Path) -> BinaryIO:
-    """``path`` opened for reading bytes, decompressed when its name ends in ``.gz``."""
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
+@contextmanager
+def open_bytes(path: Path) -> Iterator[BinaryIO]:
+    """``path`` opened for reading bytes, decompressed when its name ends in ``.gz``; a damaged
+    gzip stream, wherever the reading finds it, is an ``IngestError`` naming the file."""
+    try:
+        if path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as fh:
+                yield fh  # type: ignore[misc]
+        else:
+            with path.open("rb") as fh:
+                yield fh
+    except (gzip.BadGzipFile, EOFError) as exc:
+        raise IngestError(f"{path.name} is not a readable gzip file: {exc}") from exc
 
 
 def _non_ascii(sample: bytes) -> int:
@@ -86,10 +96,7 @@ def detect_encoding(path: Path) -> str:
     if key not in _DETECTED:
         if len(_DETECTED) > 256:
             _DETECTED.clear()
-        try:
-            _DETECTED[key] = _detect(path)
-        except (gzip.BadGzipFile, EOFError) as exc:
-            raise IngestError(f"{path.name} is not a readable gzip file: {exc}") from exc
+        _DETECTED[key] = _detect(path)
     return _DETECTED[key]
 
 
@@ -139,6 +146,4 @@ def transcode_to_utf8(path: Path, encoding: str, dest: Path) -> Path:
         raise IngestError(
             f"{path.name} is not valid {encoding} text (bad byte at position {exc.start})"
         ) from exc
-    except (gzip.BadGzipFile, EOFError) as exc:
-        raise IngestError(f"{path.name} is not a readable gzip file: {exc}") from exc
     return dest

@@ -73,7 +73,7 @@ def _head_text(path: Path, encoding: str) -> str:
     try:
         with open_bytes(path) as fh:
             raw = fh.read(HEAD_BYTES)
-    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+    except OSError as exc:  # a damaged gzip stream is already an IngestError (``open_bytes``)
         raise IngestError(f"{path.name} cannot be read: {exc}") from exc
     return raw.decode("utf-16" if encoding == "utf-16" else encoding, errors="ignore").lstrip("\ufeff")
 
