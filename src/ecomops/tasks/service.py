@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from ecomops.errors import EcomopsError, InputError
 from ecomops.store.appdb import Task, TaskComment, audit, utcnow
+from ecomops.store.recall import Recall
 from ecomops.tasks.checks import Check, CheckResult, evaluate, window
 from ecomops.tasks.model import Comment, TaskDraft, TaskView, check_status
 from ecomops.tasks.series import metric_sql
@@ -59,7 +59,7 @@ class TaskBoard:
     def __init__(self, sessions: sessionmaker[Session], tz: str) -> None:
         self.sessions = sessions
         self.tz = ZoneInfo(tz)
-        self._titles: dict[dt.date, tuple[float, frozenset[str]]] = {}
+        self._titles = Recall(TITLES_SECONDS)
         """Titles per brief date, asked by every Today page: kept ``TITLES_SECONDS`` at most and
         forgotten when this board creates or renames a task."""
 
@@ -78,15 +78,12 @@ class TaskBoard:
 
     def titles_from_brief(self, brief_date: dt.date) -> frozenset[str]:
         """Titles of the tasks made from the brief of ``brief_date`` (to mark its actions)."""
-        known = self._titles.get(brief_date)
-        if known is not None and known[0] > time.monotonic():
-            return known[1]
-        with self.sessions() as session:
-            titles = frozenset(session.scalars(select(Task.title).where(Task.brief_date == brief_date)))
-        if len(self._titles) > 64:
-            self._titles.clear()
-        self._titles[brief_date] = (time.monotonic() + TITLES_SECONDS, titles)
-        return titles
+        known: frozenset[str] | None = self._titles.get(brief_date)
+        if known is None:
+            with self.sessions() as session:
+                known = frozenset(session.scalars(select(Task.title).where(Task.brief_date == brief_date)))
+            self._titles.put(brief_date, known)
+        return known
 
     def get(self, task_id: int) -> TaskView:
         with self.sessions() as session:

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ecomops.errors import EcomopsError, InputError
 from ecomops.i18n import SUPPORTED
+from ecomops.store import recall
 from ecomops.store.appdb import ApiToken, LoginAttempt, User, WebSession, audit, utcnow
-from ecomops.web import recall
 from ecomops.web.passwords import digest, hash_password, new_secret, verify_password
 
 Role = Literal["admin", "operator", "viewer"]
@@ -32,7 +32,7 @@ MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_CLIENT = 20
 RECALL_SECONDS = 30.0
 """How long a session's or token's user is answered from memory; every change this process makes
-to users or sessions forgets them at once (see ``ecomops.web.recall``)."""
+to users or sessions forgets them at once (see ``ecomops.store.recall``)."""
 
 
 class TooManyAttempts(EcomopsError):

@@ -1,4 +1,5 @@
-"""A short memory of app-database answers that every request asks for (who is signed in).
+"""A short memory of app-database answers that every request asks for (who is signed in, which
+actions of a brief are tasks already).
 
 The console is one process: each change it makes clears the memory at once, and an entry lives
 ``seconds`` at most, so a change made elsewhere (the ``ecomops user`` commands) shows within that.
