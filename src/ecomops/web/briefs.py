@@ -56,10 +56,13 @@ class Briefs:
         """The date a request names (YYYY-MM-DD), or the console's default date."""
         return parse_date(value) or self.default_date()
 
+    def _yesterday(self) -> dt.date:
+        return dt.datetime.now(self.tz).date() - dt.timedelta(days=1)
+
     def default_date(self) -> dt.date:
         """Yesterday in the store's time zone, or the store's last day with orders if earlier
         (a demo or a store not imported since)."""
-        yesterday = dt.datetime.now(self.tz).date() - dt.timedelta(days=1)
+        yesterday = self._yesterday()
         cached = self._default
         if cached and cached[0] == self.gate.version and cached[1] == yesterday:
             return cached[2]
@@ -95,7 +98,7 @@ class Briefs:
             cached = self._default
             if cached is None or cached[0] != self.gate.version:
                 return None
-            if cached[1] != dt.datetime.now(self.tz).date() - dt.timedelta(days=1):
+            if cached[1] != self._yesterday():
                 return None
             day = cached[2]
         return self._cache.get((day, self.gate.version))
