@@ -22,7 +22,7 @@ from ecomops.inventory import service
 from ecomops.inventory.replenish import PLAN_COLUMNS
 from ecomops.web.accounts import Accounts
 from ecomops.web.routes.inventory import MAX_ROWS
-from web_support import DEMO_DAY, add_users, copy_workspace, login
+from web_support import DEMO_DAY, demo_app, login
 
 pytestmark = pytest.mark.slow  # a demo workspace per module, forecasts on 2 cores
 DAY = DEMO_DAY.isoformat()
@@ -32,19 +32,9 @@ SKU_XSS = '<script>alert("sku")</script>'
 TITLE_XSS = "<img src=x onerror=alert(1)>洁面乳"
 
 
-def _app(demo_workspace: Path, root: Path) -> tuple[Any, Any]:
-    """A console over a copy of the demo workspace with a user per role (no brief needed)."""
-    from ecomops.web.app import create_app
-    from ecomops.workspace import Workspace
-
-    ws = Workspace.open(copy_workspace(demo_workspace, root))
-    add_users(ws)
-    return create_app(ws), ws
-
-
 @pytest.fixture(scope="module")
 def app_and_ws(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    app, ws = _app(demo_workspace, tmp_path_factory.mktemp("inventory") / "ws")
+    app, ws = demo_app(demo_workspace, tmp_path_factory.mktemp("inventory") / "ws", brief=False)
     yield app, ws
     ws.close()
 

@@ -52,15 +52,18 @@ DEMO_DAY = __import__("datetime").date(2026, 11, 24)
 _BRIEFS: dict[object, object] = {}
 
 
-def demo_app(demo_workspace: Path, dst: Path) -> tuple[object, object]:
-    """A console over a copy of the demo workspace with a user per role; the demo day's brief is
-    built once per test process and shared by every app (building it takes a while)."""
+def demo_app(demo_workspace: Path, dst: Path, *, brief: bool = True) -> tuple[object, object]:
+    """A console over a copy of the demo workspace with a user per role; the demo day's brief
+    (unless ``brief=False``) is built once per test process and shared by every app (building it
+    takes a while)."""
     from ecomops.web.app import create_app
     from ecomops.workspace import Workspace
 
     ws = Workspace.open(copy_workspace(demo_workspace, dst))
     add_users(ws)
     app = create_app(ws)
+    if not brief:
+        return app, ws
     briefs = app.state.console.briefs
     if DEMO_DAY not in _BRIEFS:
         _BRIEFS[DEMO_DAY] = briefs.get(DEMO_DAY)
