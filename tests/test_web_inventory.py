@@ -249,7 +249,7 @@ def test_inventory_routes_need_a_session(app_and_ws: Any) -> None:
 
 
 def test_sku_codes_and_titles_from_data_are_escaped(demo_workspace: Path, tmp_path: Path) -> None:
-    app, ws = _app(demo_workspace, tmp_path / "ws")
+    app, ws = demo_app(demo_workspace, tmp_path / "ws", brief=False)
     try:
         operator = TestClient(app)
         csrf = login(operator, "operator")
