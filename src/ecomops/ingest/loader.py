@@ -25,6 +25,7 @@ from ecomops.ingest.rejects import RejectSink
 from ecomops.ingest.sqltext import ident, lit
 from ecomops.ingest.stage import ROW_COLUMN, stage_sql
 from ecomops.settings import Settings
+from ecomops.store import derived
 from ecomops.store.schema import EXTRAS_COLUMN, Table
 
 __all__ = ["ROW_COLUMN", "STAGE_PREFIX", "TableResult", "load_relation", "load_table"]
@@ -205,7 +206,9 @@ def _load(
         con.execute(f"ALTER TABLE {stage} DROP COLUMN _err")
         con.execute(f"DROP TABLE {target}")
         con.execute(f"ALTER TABLE {stage} RENAME TO {target}")
+        derived.add_missing(con, table.name)
         inserted = n_good - dups
+        derived.refresh(con, table.name)
     else:
         new = f"({good})"
         if dups:
@@ -233,6 +236,8 @@ def _load(
                 f"INSERT INTO {target} ({col_list}) SELECT {col_list} FROM {new} n WHERE NOT "
                 f"EXISTS (SELECT 1 FROM {target} t WHERE {on})",
             )
+        if inserted:
+            derived.refresh(con, table.name, changed_orders=new)
     unchanged = n_good - dups - inserted
     if n_bad or skipped:
         messages.append(
@@ -252,7 +257,8 @@ def _swappable(
     def shape(t: str) -> list[tuple[str, str]]:
         return [(r[0], str(r[1])) for r in con.execute(f"DESCRIBE {ident(t)}").fetchall()]
 
-    target = shape(name)
+    skip = derived.names(name)
+    target = [c for c in shape(name) if c[0] not in skip]
     stage_shape = [c for c in shape(stage) if c[0] not in ("_r", "_err")]
     q = lit(name)
     plain = not _scalar(

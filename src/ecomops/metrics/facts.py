@@ -16,6 +16,7 @@ import ibis
 import ibis.expr.types as ir
 
 from ecomops.metrics.scope import Scope, finish
+from ecomops.store.derived import LINE_ORDER_DATE
 from ecomops.store.schema import ADS, INVENTORY, ORDER_LINES, ORDERS, PRODUCTS, RETURNS, TRAFFIC
 
 Builder = Callable[[Scope, Sequence[str], Sequence[str]], ir.Table]
@@ -44,6 +45,20 @@ def _live_orders(scope: Scope) -> ir.Table:
     )
 
 
+def _window_lines(scope: Scope, *, widen: int = 0) -> ir.Table:
+    """Order lines that can belong to the periods' orders (each period widened ``widen`` days).
+
+    Lines carrying their order's day (``store.derived``) outside the periods are dropped before
+    the join with orders, which then probes the window's lines instead of all of them; a line
+    without the day passes, and the join with the period's orders still decides.
+    """
+    lines = scope.table(ORDER_LINES.name)
+    if LINE_ORDER_DATE in lines.columns:
+        day = lines[LINE_ORDER_DATE]
+        lines = lines.filter(day.isnull() | scope.in_days(day, widen=widen))
+    return lines
+
+
 def _order_dims(o: ir.Table) -> dict[str, ir.Value]:
     return {
         "channel": o.channel, "source": o.traffic_source, "warehouse": o.warehouse,
@@ -65,7 +80,7 @@ def sales(scope: Scope, dims: Sequence[str], measures: Sequence[str]) -> ir.Tabl
             **{d: order_cols[d] for d in cut},
         )
     else:
-        lines = scope.table(ORDER_LINES.name)
+        lines = _window_lines(scope)
         products = scope.table(PRODUCTS.name)
         j = o.left_join(lines, o.order_id == lines.order_id).left_join(
             products, lines.sku == products.sku
@@ -279,7 +294,7 @@ def stock(scope: Scope, dims: Sequence[str], measures: Sequence[str]) -> ir.Tabl
     )
     o = _live_orders(scope)
     o = o.filter(scope.in_times(o.order_time, widen=DEMAND_DAYS - 1))
-    lines = scope.table(ORDER_LINES.name)
+    lines = _window_lines(scope, widen=DEMAND_DAYS - 1)
     sold = o.join(lines, o.order_id == lines.order_id).select(
         sday=o.order_time.date(), sku=lines.sku, qty=lines.quantity,
         warehouse=ibis.coalesce(_blank_to_null(o.warehouse), ibis.literal("main")),

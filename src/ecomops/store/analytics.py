@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from ecomops.errors import WorkspaceError
+from ecomops.store import derived
 from ecomops.store.schema import EXTRAS_COLUMN, TABLES, Table
 
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ def create_table_sql(table: Table, name: str | None = None) -> str:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every contract table and add any column the contract gained since."""
+    """Create every contract table, add any column the contract gained since and the store's
+    derived columns (``store.derived``)."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS _ecomops_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
     )
@@ -54,6 +56,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             if name not in have:
                 log.info("adding column %s.%s", table.name, name)
                 con.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{name}" {sql_type}')
+    derived.ensure(con)
     con.execute(
         "INSERT OR REPLACE INTO _ecomops_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
     )
