@@ -14,14 +14,15 @@ import logging
 import threading
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
 import pandas as pd
 
 from ecomops.metrics.defs import Grain
-from ecomops.metrics.facts import BUILDERS
 from ecomops.metrics.scope import TOKEN, Params, Scope
+
+if TYPE_CHECKING:
+    import ibis
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ class Shape:
 
 def expression(con: ibis.BaseBackend, shape: Shape, params: Params) -> ibis.Table:
     """The Ibis expression of ``shape`` on ``con``'s tables."""
+    from ecomops.metrics.facts import BUILDERS  # imports Ibis: only a shape not compiled yet pays
+
     scope = Scope(
         table=con.table, params=params, n_periods=shape.n_periods, labelled=shape.labelled,
         grain=shape.grain, lag=shape.lag, filter_dims=shape.filter_dims,

@@ -325,7 +325,20 @@ def stock(scope: Scope, dims: Sequence[str], measures: Sequence[str]) -> ir.Tabl
     return finish(rows, scope, dims, aggs, measures)
 
 
+def order_hours(scope: Scope, dims: Sequence[str], measures: Sequence[str]) -> ir.Table:
+    """Orders placed in the periods per weekday (0 = Monday) and hour of day, not per date.
+
+    Only ``weekday`` / ``hour`` and the measure ``orders``; the heatmap of ``metrics.hours``.
+    """
+    o = _live_orders(scope)
+    o = o.filter(scope.in_times(o.order_time))
+    # day_of_week.index(): 0 = Monday on every Ibis backend.
+    keys = {"weekday": o.order_time.day_of_week.index(), "hour": o.order_time.hour()}
+    return o.group_by(**{d: keys[d] for d in dims}).aggregate(orders=o.order_id.nunique())
+
+
 BUILDERS: dict[str, Builder] = {
     "sales": sales, "traffic": traffic, "ads": ads, "refunds": refunds, "returns": returns,
     "shipping": shipping, "delivery": delivery, "promise": promise, "stock": stock,
+    "order_hours": order_hours,
 }

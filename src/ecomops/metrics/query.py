@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import ibis
 import numpy as np
 import pandas as pd
 
@@ -22,6 +22,9 @@ from ecomops.metrics.compiled import Shape
 from ecomops.metrics.defs import METRICS, MetricDef, metric
 from ecomops.metrics.errors import MetricError, UnsupportedCut
 from ecomops.metrics.scope import filter_values, make_params
+
+if TYPE_CHECKING:
+    import ibis
 
 Grain = compiled.Grain
 Filters = Mapping[str, str | Sequence[str]]

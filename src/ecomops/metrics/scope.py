@@ -12,12 +12,15 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
-from typing import Any
-
-import ibis
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING, Any
 
 from ecomops.metrics.defs import Grain
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+# Ibis is imported where an expression is built, not here: a brief whose SQL is cached runs
+# without importing Ibis at all (``metrics.compiled``, ``store.analytics.ibis_backend``).
 
 TOKEN = "__ecomops_param_{}__"
 _TRUNC = {"week": "W", "month": "M"}
@@ -31,6 +34,8 @@ class Params:
     sentinel: bool = False
 
     def _lit(self, name: str) -> ir.StringScalar:
+        import ibis
+
         value = TOKEN.format(name) if self.sentinel else self.values[name]
         return ibis.literal(value, type="string")
 
@@ -91,6 +96,8 @@ class Scope:
     # -- predicates ----------------------------------------------------------------------
     def in_days(self, day: ir.DateValue, *, widen: int = 0) -> ir.BooleanValue:
         """``day`` falls in one of the periods (each widened ``widen`` days to the past)."""
+        import ibis
+
         conds = []
         for i in range(self.n_periods):
             start, end = self.period(i)
@@ -101,6 +108,8 @@ class Scope:
 
     def in_times(self, ts: ir.TimestampValue, *, widen: int = 0) -> ir.BooleanValue:
         """Like ``in_days`` for a timestamp (compared as timestamps, so scans can skip blocks)."""
+        import ibis
+
         conds = []
         for i in range(self.n_periods):
             start, end = self.period(i)
@@ -111,6 +120,8 @@ class Scope:
 
     def horizon(self, day: ir.DateValue) -> ir.TimestampValue:
         """First instant not known for a row of ``day``: end of as_of, or ``lag`` days after."""
+        import ibis
+
         if self.lag is None:
             return self.asof_end
         own = (day + ibis.interval(days=self.lag + 1)).cast("timestamp")
@@ -118,6 +129,8 @@ class Scope:
 
     def bucket(self, day: ir.DateValue) -> ir.DateValue:
         """The row's date in the result: its period's label, or its day truncated to the grain."""
+        import ibis
+
         if self.labelled:
             cases = []
             for i in range(self.n_periods):
