@@ -279,7 +279,7 @@ def main() -> None:
     print(f"brief / sql = {brief / sql:.2f}x   (target: brief <= 30 s and <= 3x the SQL)")
     print(f"brief / sql' = {brief / sql_cut:.2f}x  (against SQL that also uses the store's order day)")
     plain, cut = hand_cube(duck, END), hand_cube(duck, END, derived_days=True)
-    if any(not math.isclose(float(plain[m][f] or 0), float(cut[m][f] or 0), rel_tol=1e-9)
+    if any(not math.isclose(float(plain[m][f] or 0), float(cut[m][f] or 0), rel_tol=1e-9, abs_tol=1e-9)
            for m in plain for f in plain[m]):
         print("sql' and sql disagree")
     if args.with_findings:
