@@ -23,9 +23,8 @@ Poisson √mean); series without demand in the last year get zero. A series star
 or at the first day it was in stock (``starts``), whichever is earlier, so the days a new SKU sat
 in stock unsold count as zero demand.
 
-Bigger catalogues (not built yet): statsforecast's distributed backend runs ``StatsForecast``
-on Spark through fugue when ``df`` is a Spark DataFrame; fugue is not among the locked
-dependencies (the ``spark`` extra brings pyspark only), so it needs ``statsforecast[spark]``.
+Bigger catalogues: ``inventory.distributed.forecast_on_spark`` runs this function on Spark, one
+part of the catalogue per task (through fugue, statsforecast's distributed backend).
 """
 
 from __future__ import annotations
