@@ -11,6 +11,11 @@ Datasets (each split at its last 28 days; the forecast sees only the days before
   non-positive quantities or prices and non-product codes (POST, M, DOT, BANK CHARGES...) dropped;
   items sold on at least 20 days before the split.
 
+The other item-level datasets of ``shared/datasets`` hold too little history per item to hold out
+28 days after 56 of training: Olist's sample has 5,460 products, 4 of them sold on 20 days or
+more; Shopify alpha_paw_pet spans 34 days, enavant_activewear has 1 SKU sold on 20+ days; CDNOW
+has no items (counted with pandas on the raw files, 2026-12-03).
+
 Baseline: statsforecast's SeasonalNaive(7) on the raw (uncensored, un-evented) history, scored on
 the same series and days. Prints per dataset and demand class the mean MASE / RMSSE of the chosen
 forecast and their ratio to the baseline (target: <= 0.90 on each dataset), the run time of the
