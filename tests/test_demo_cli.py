@@ -134,6 +134,8 @@ def test_demo_command_serves_the_console_with_a_demo_login_and_stops_cleanly_on_
         reader.join(timeout=10)
     said.extend(lines.queue)
     assert any(line.startswith("Console stopped.") for line in said), "".join(said)
+    # Ctrl+C often lands while the start-up brief is still building: stopped, not an error
+    assert not any("Traceback" in line or line.startswith("Error") for line in said), "".join(said)
     assert out.strip() == str(root.resolve())
     duckdb.connect(str(root / "analytics.duckdb")).close()  # the store's lock is released
 

@@ -23,6 +23,7 @@ from ecomops.detect.scan import Candidate, Context
 from ecomops.detect.text import summary
 from ecomops.report.model import TrendSeries
 from ecomops.settings import Settings
+from ecomops.store.analytics import QueryInterrupted
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +199,8 @@ def detect(con: Any, day: dt.date, settings: Settings) -> Detection:
     for name, det in detectors.DETECTORS.items():
         try:
             found = det.candidates(con, ctx)
+        except QueryInterrupted:
+            raise  # stopped on purpose, not a failed check
         except Exception:
             log.exception("detector %s failed on %s", name, day)
             failed.append(name)
@@ -217,6 +220,8 @@ def detect(con: Any, day: dt.date, settings: Settings) -> Detection:
     for name, source in detectors.SOURCES.items():
         try:
             stock += source(con, day, settings)
+        except QueryInterrupted:
+            raise
         except Exception:
             log.exception("finding source %s failed on %s", name, day)
             failed.append(name)

@@ -24,6 +24,7 @@ from ecomops.report import chartdata, coverage, kpis
 from ecomops.report import evidence as more
 from ecomops.report.model import Brief, Charts, TrendSeries
 from ecomops.settings import Settings
+from ecomops.store.analytics import QueryInterrupted
 from ecomops.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -146,6 +147,8 @@ def _more_evidence(
         try:
             frames[(name, keys)] = evaluate(con, [name], keys, [(start, day + dt.timedelta(days=1))],
                                             as_of=day, filters=filters, lag=0)
+        except QueryInterrupted:
+            raise
         except Exception:  # evidence illustrates: a failed series must not cost the brief
             log.exception("evidence series of %s by %s failed", name, values)
     th = settings.thresholds
@@ -159,6 +162,8 @@ def _held(con: ibis.BaseBackend) -> dict[str, int]:
     for name in ("orders", "order_lines", "returns"):
         try:
             held[name] = _count(con, name)
+        except QueryInterrupted:
+            raise
         except Exception:  # a store without the table holds none of its rows
             log.debug("table %s not readable", name, exc_info=True)
             held[name] = 0
@@ -183,6 +188,8 @@ def _detect(con: ibis.BaseBackend, day: dt.date, settings: Settings) -> Detectio
         return Detection(notes=["Anomaly detection is not installed: no findings."])
     try:
         result: Any = service.detect(con, day, settings)
+    except QueryInterrupted:
+        raise  # stopped on purpose (the server is shutting down), not a failure
     except Exception as exc:
         log.exception("detection failed for %s", day)
         return Detection(notes=[f"Anomaly detection failed ({exc.__class__.__name__}): no findings."])

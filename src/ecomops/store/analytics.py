@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 
+QueryInterrupted = duckdb.InterruptException
+"""Raised in a query that ``connection.interrupt()`` stopped (a server shutting down): callers
+that carry on after a failed step let this one through."""
+
 
 def create_table_sql(table: Table, name: str | None = None) -> str:
     """``CREATE TABLE`` for a contract table (optionally under another name, for staging)."""

@@ -35,24 +35,47 @@ def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8000) -> None:
     if not 0 < port < 65536:
         raise InputError(f"{port} is not a TCP port")
     app = create_app(ws)
-    warm_up(app)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    stop_warm_up = warm_up(app)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                    proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    finally:
+        stop_warm_up()
 
 
-def warm_up(app: object) -> None:
-    """Build the default date's brief on a thread, so the first visitor does not wait for it."""
+def warm_up(app: object) -> Callable[[], None]:
+    """Build the default date's brief on a thread, so the first visitor does not wait for it.
+
+    Returns the function that stops it: call it before the workspace is closed. A brief still
+    building when the server stops (Ctrl+C right after start) holds the store's connection;
+    DuckDB refuses to close a connection in use, and the thread, left running, would abort the
+    process at exit. Stopping interrupts its queries and waits for the thread (at most a minute).
+    """
     import threading
 
     briefs = app.state.console.briefs  # type: ignore[attr-defined]
+    stopping = threading.Event()
 
     def build() -> None:
         try:
             briefs.get(briefs.default_date())
         except Exception:  # the page will show the error when asked; the server keeps running
-            log.warning("building the brief at start-up failed", exc_info=True)
+            if not stopping.is_set():
+                log.warning("building the brief at start-up failed", exc_info=True)
 
-    threading.Thread(target=build, name="ecomops-warm-up", daemon=True).start()
+    thread = threading.Thread(target=build, name="ecomops-warm-up", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        stopping.set()
+        # the brief's steps catch some failures and go on to their next query: interrupt again
+        for _ in range(300):
+            if not thread.is_alive():
+                return
+            briefs.gate.con.interrupt()
+            thread.join(timeout=0.2)
+
+    return stop
 
 
 def ensure_demo_login(ws: Workspace) -> tuple[str, str]:
