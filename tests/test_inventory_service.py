@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from ecomops.demo.incidents import Incident, load
 from ecomops.inventory import service
 from ecomops.inventory.findings import inventory_findings
 from ecomops.inventory.replenish import PLAN_COLUMNS
-from ecomops.settings import Settings
+from ecomops.settings import Settings, StoreSettings
 from ecomops.workspace import Workspace
 
 DAY = dt.date(2026, 11, 24)  # conftest.DEMO_END
@@ -113,6 +114,16 @@ def test_slow_movers_of_the_demo_store_estimate_elasticity_where_prices_moved(
     assert len(estimated)
     assert estimated["elasticity"].notna().all()
     assert (slow.loc[slow["action"] == "reprice", "elasticity"] < -1).all()
+
+
+def test_slow_mover_reasons_are_written_in_the_stores_language(con: Any, plan: service.PlanResult) -> None:
+    han = re.compile(r"[\u4e00-\u9fff]")
+    zh = service.slow_mover_report(con, DAY, Settings(store=StoreSettings(language="zh_CN")), plan)
+    en = service.slow_mover_report(con, DAY, Settings(store=StoreSettings(language="en")), plan)
+    assert len(zh) > 3
+    assert list(zh["action"]) == list(en["action"])
+    assert all(han.search(t) and "{" not in t for t in zh["reason"]), zh["reason"].tolist()[:3]
+    assert not any(han.search(t) for t in en["reason"]), en["reason"].tolist()[:3]
 
 
 def test_fast_plan_of_a_past_day_does_not_see_later_stock(con: Any) -> None:

@@ -15,7 +15,8 @@ Usage::
 
 Updating a catalog after adding messages (extraction settings are in pyproject ``[tool.babel]``)::
 
-    .venv/bin/pybabel extract -F pyproject.toml -o /tmp/report.pot src/ecomops/i18n.py src/ecomops/report
+    .venv/bin/pybabel extract -F pyproject.toml -o /tmp/report.pot src/ecomops/i18n.py src/ecomops/report \\
+        src/ecomops/inventory/slow_movers.py src/ecomops/inventory/elasticity.py
     .venv/bin/pybabel update -i /tmp/report.pot -d src/ecomops/locale -D report -l zh_CN --no-fuzzy-matching
 """
 

@@ -15,5 +15,5 @@
 
 Pure modules take frames and dates and never read the clock; only ``service`` and ``findings``
 touch the store. May import ``ecomops.promo``, ``ecomops.detect.findings``, ``ecomops.store``,
-``ecomops.settings`` and ``ecomops.errors``.
+``ecomops.settings``, ``ecomops.i18n`` and ``ecomops.errors``.
 """

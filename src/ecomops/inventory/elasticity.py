@@ -13,10 +13,13 @@ import logging
 import numpy as np
 import pandas as pd
 
+from ecomops.i18n import N_
+
 log = logging.getLogger(__name__)
 
-NOT_ENOUGH_VARIATION = "not enough price variation"
-NOT_ENOUGH_DAYS = "not enough days with sales"
+# English notes, marked for the catalog: the slow movers' reasons quote them translated
+NOT_ENOUGH_VARIATION = N_("not enough price variation")
+NOT_ENOUGH_DAYS = N_("not enough days with sales")
 COLUMNS = ["sku", "elasticity", "p_value", "observations", "note"]
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ecomops.errors import NoDataError
+from ecomops.i18n import gettext_for
 from ecomops.inventory import channels, elasticity, queries, rate, replenish, risk, slow_movers, uplift
 from ecomops.inventory.forecast import ForecastConfig, ForecastResult, forecast_demand
 from ecomops.settings import Settings
@@ -205,7 +206,8 @@ def slow_mover_report(con: Any, as_of: dt.date, settings: Settings,
     sub = daily[daily["sku"].isin(pre["sku"])].assign(price=lambda d: d["revenue"] / d["units"])
     el = elasticity.estimate(sub)
     return slow_movers.slow_movers(stock, last, products(con), classes, el, as_of,
-                                   target_cover_days=t.target_cover_days, slow_mover_days=t.slow_mover_days)
+                                   target_cover_days=t.target_cover_days, slow_mover_days=t.slow_mover_days,
+                                   gettext=gettext_for(settings.store.language, "report"))
 
 
 def channel_report(con: Any, as_of: dt.date, settings: Settings) -> pd.DataFrame:

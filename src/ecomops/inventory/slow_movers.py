@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+
+from ecomops.i18n import N_
 
 A_SHARE, B_SHARE = 0.80, 0.95
 X_CV, Y_CV = 0.5, 1.0
@@ -43,33 +46,45 @@ def abc_xyz(sales: pd.DataFrame, as_of: dt.date, window: int = 91) -> pd.DataFra
     return tot
 
 
-def _action(r: pd.Series, n_days: int, target: int, best: dict[str, str]) -> tuple[str, str]:
+NO_ESTIMATE = N_("no elasticity estimate")
+
+
+def _action(r: pd.Series, n_days: int, target: int, best: dict[str, str],
+            _: Callable[[str], str]) -> tuple[str, str]:
     idle = r["days_since_last_sale"]
     margin = r["margin_rate"]
     cover = r["days_of_cover"]
     units = int(r["stock"])
-    cover_txt = "no recent demand" if pd.isna(cover) else f"{cover:.0f} days of cover"
+    days = f"{idle:.0f}"
+    if pd.isna(cover):
+        cover_txt = _("no recent demand")
+    else:
+        cover_txt = _("{days} days of cover").format(days=f"{cover:.0f}")
     if idle >= 3 * n_days and (pd.isna(margin) or margin < 0.2):
-        return "delist", (f"No sale in {idle:.0f} days and a thin margin: take it off sale and clear "
-                          f"the remaining {units} units.")
+        return "delist", _("No sale in {days} days and a thin margin: take it off sale and clear the "
+                           "remaining {units} units.").format(days=days, units=units)
     if idle >= 3 * n_days:
-        return "clear", f"No sale in {idle:.0f} days: clear the {units} units at a discount before they age."
+        return "clear", _("No sale in {days} days: clear the {units} units at a discount before they "
+                          "age.").format(days=days, units=units)
     e = r.get("elasticity")
     if e is not None and not pd.isna(e) and e < -1 and not pd.isna(margin) and margin >= 0.25:
         ratio = max(float(cover) / target, 1.0) if not pd.isna(cover) else 2.0
         cut = min(1 - math.exp(math.log(ratio) / e), 0.3, margin - 0.05)
-        return "reprice", (f"Demand is price-elastic (elasticity {e:.1f}): a {cut:.0%} price cut should "
-                           f"sell about {(1 - cut) ** e:.1f}× the units against {cover_txt}.")
-    note = r.get("elasticity_note") or "no elasticity estimate"
+        return "reprice", _("Demand is price-elastic (elasticity {elasticity}): a {cut} price cut should "
+                            "sell about {times}× the units against {cover}.").format(
+            elasticity=f"{e:.1f}", cut=f"{cut:.0%}", times=f"{(1 - cut) ** e:.1f}", cover=cover_txt)
+    note = _(r.get("elasticity_note") or NO_ESTIMATE)
     if not pd.isna(margin) and margin >= 0.4:
-        return "promote", (f"A {margin:.0%} margin pays for ads or a promotion to work off {cover_txt} "
-                           f"(target {target}); price elasticity: {note}.")
+        return "promote", _("A {margin} margin pays for ads or a promotion to work off {cover} (target "
+                            "{target}); price elasticity: {note}.").format(
+            margin=f"{margin:.0%}", cover=cover_txt, target=target, note=note)
     partner = best.get(str(r.get("category")))
     if partner and partner != r["sku"] and not pd.isna(margin) and margin >= 0.15:
-        return "bundle", (f"Bundle it with {partner}, a best seller of its category, to move {units} units "
-                          f"without a visible price cut ({cover_txt}).")
-    return "clear", (f"{cover_txt.capitalize()} against a target of {target} and a thin margin: "
-                     "clear the excess.")
+        return "bundle", _("Bundle it with {partner}, a best seller of its category, to move {units} "
+                           "units without a visible price cut ({cover}).").format(
+            partner=partner, units=units, cover=cover_txt)
+    return "clear", _("{cover} against a target of {target} and a thin margin: clear the "
+                      "excess.").format(cover=cover_txt[:1].upper() + cover_txt[1:], target=target)
 
 
 def slow_movers(
@@ -83,11 +98,13 @@ def slow_movers(
     target_cover_days: int = 30,
     slow_mover_days: int = 30,
     overstock_factor: float = 3.0,
+    gettext: Callable[[str], str] | None = None,
 ) -> pd.DataFrame:
     """Slow movers among ``stock`` (``sku, stock, days_of_cover``), one row each with an action.
 
     ``last_sale`` maps sku to its last sale date; ``classes`` is ``abc_xyz``'s output;
-    ``elasticity`` is ``elasticity.estimate``'s.
+    ``elasticity`` is ``elasticity.estimate``'s. ``gettext`` translates the reasons (the store's
+    language, ``i18n.gettext_for``); English without it.
     """
     df = stock.merge(products.drop_duplicates("sku"), on="sku", how="left")
     last = pd.to_datetime(df["sku"].map(last_sale))
@@ -110,7 +127,8 @@ def slow_movers(
     top = classes[classes["abc"] == "A"].merge(products[["sku", "category"]], on="sku")
     best = top.sort_values("revenue", ascending=False).drop_duplicates("category")
     best_of = dict(zip(best["category"].astype(str), best["sku"], strict=True))
-    picks = [_action(r, slow_mover_days, target_cover_days, best_of) for _, r in df.iterrows()]
+    _ = gettext or str
+    picks = [_action(r, slow_mover_days, target_cover_days, best_of, _) for _i, r in df.iterrows()]
     df["action"] = [a for a, _ in picks]
     df["reason"] = [t for _, t in picks]
     cols = ["sku", "title", "category", "stock", "stock_value", "days_of_cover", "last_sale",
