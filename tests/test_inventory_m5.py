@@ -70,7 +70,9 @@ def test_slow_movers_get_an_action_and_a_one_sentence_reason(m5_store: tuple) ->
     slow = service.slow_mover_report(con, AS_OF, Settings(), facts["plan"])
     assert not slow.empty
     assert set(slow["action"]) <= {"promote", "reprice", "bundle", "clear", "delist"}
-    assert slow["reason"].str.endswith(".").all()
+    # one sentence in the store's language (Settings(): zh_CN, so it ends with a Chinese full stop)
+    assert slow["reason"].str.endswith("。").all()
+    assert (slow["reason"].str.count("。") == 1).all()
     assert (slow["reason"].str.count(r"\. ") == 0).all()
     assert slow["abc"].isin(["A", "B", "C"]).all()
     assert slow["xyz"].isin(["X", "Y", "Z"]).all()
