@@ -90,7 +90,7 @@ def test_metrics_are_the_same_with_and_without_the_derived_day(
         ws.analytics.execute("ALTER TABLE order_lines DROP COLUMN _order_date")
     finally:
         ws.close()
-    # read-only: opening for writing would add the column back (``store.derived.ensure``)
+    # read-only: opening for writing would add the column back (``store.analytics.ensure_schema``)
     raw = duckdb.connect(str(copy / "analytics.duckdb"), read_only=True)
     try:
         without = _frames(ibis_backend(raw), start, end)

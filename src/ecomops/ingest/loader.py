@@ -26,6 +26,7 @@ from ecomops.ingest.sqltext import ident, lit
 from ecomops.ingest.stage import ROW_COLUMN, stage_sql
 from ecomops.settings import Settings
 from ecomops.store import derived
+from ecomops.store.analytics import add_missing_columns
 from ecomops.store.schema import EXTRAS_COLUMN, Table
 
 __all__ = ["ROW_COLUMN", "STAGE_PREFIX", "TableResult", "load_relation", "load_table"]
@@ -208,7 +209,8 @@ def _load(
         con.execute(f"ALTER TABLE {stage} DROP COLUMN _err")
         con.execute(f"DROP TABLE {target}")
         con.execute(f"ALTER TABLE {stage} RENAME TO {target}")
-        derived.add_missing(con, table.name)
+        # the stage had the contract's columns only: give the table back its derived ones
+        add_missing_columns(con, table.name, derived.DERIVED.get(table.name, ()))
         inserted = n_good - dups
         derived.refresh(con, table.name)
     else:

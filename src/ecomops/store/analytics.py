@@ -9,6 +9,7 @@ time than the anti-join it would save.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -38,29 +39,44 @@ def create_table_sql(table: Table, name: str | None = None) -> str:
     return f'CREATE TABLE IF NOT EXISTS "{name or table.name}" ({", ".join(cols)})'
 
 
+def add_missing_columns(
+    con: duckdb.DuckDBPyConnection, table: str, wanted: Sequence[tuple[str, str]]
+) -> list[str]:
+    """Add the columns of ``wanted`` (name, DuckDB type) that ``table`` lacks; their names."""
+    if not wanted:
+        return []
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        ).fetchall()
+    }
+    added = [name for name, _ in wanted if name not in have]
+    for name, sql_type in wanted:
+        if name in added:
+            con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
+    return added
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every contract table, add any column the contract gained since and the store's
-    derived columns (``store.derived``)."""
+    derived columns (``store.derived``), filling those in a store made before them."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS _ecomops_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
     )
+    to_fill = []
     for table in TABLES.values():
         con.execute(create_table_sql(table))
-        have = {
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
-                [table.name],
-            ).fetchall()
-        }
         wanted = [(c.name, c.sql_type) for c in table.columns]
         if table.extras:
             wanted.append((EXTRAS_COLUMN, "JSON"))
-        for name, sql_type in wanted:
-            if name not in have:
-                log.info("adding column %s.%s", table.name, name)
-                con.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{name}" {sql_type}')
-    derived.ensure(con)
+        wanted += derived.DERIVED.get(table.name, ())
+        for name in add_missing_columns(con, table.name, wanted):
+            log.info("adding column %s.%s", table.name, name)
+            if name in derived.names(table.name):
+                to_fill.append(table.name)
+    for name in dict.fromkeys(to_fill):  # after the loop: filling reads the other tables
+        derived.refresh(con, name)
     con.execute(
         "INSERT OR REPLACE INTO _ecomops_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
     )

@@ -9,8 +9,8 @@ imported yet, a store written without the importer) means "unknown" and always p
 join on ``orders`` still decides, so a missing value costs speed, never a wrong number.
 
 The importer calls ``refresh`` inside the transaction that writes ``orders`` or ``order_lines``,
-so a committed store never holds a stale day. ``ensure`` adds and fills the column in stores
-made before it existed.
+so a committed store never holds a stale day; ``store.analytics.ensure_schema`` adds and fills
+the column in stores made before it existed.
 """
 
 from __future__ import annotations
@@ -37,19 +37,6 @@ def names(table: str) -> tuple[str, ...]:
     return tuple(n for n, _ in DERIVED.get(table, ()))
 
 
-def add_missing(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Add ``table``'s derived columns it lacks; whether any was added."""
-    have = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
-    ).fetchall()}
-    added = False
-    for name, sql_type in DERIVED.get(table, ()):
-        if name not in have:
-            con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
-            added = True
-    return added
-
-
 def refresh(con: duckdb.DuckDBPyConnection, table: str, *, changed_orders: str | None = None) -> int:
     """Bring the derived columns up to date after ``table`` was written; rows updated.
 
@@ -66,15 +53,7 @@ def refresh(con: duckdb.DuckDBPyConnection, table: str, *, changed_orders: str |
             cond += f" AND o.order_id IN (SELECT order_id FROM {changed_orders})"
     else:
         return 0
-    add_missing(con, "order_lines")
     rows = con.execute(_FILL + cond).fetchall()
     n = int(rows[0][0]) if rows and rows[0][0] is not None else 0
     log.debug("order_lines.%s: %d line(s) updated after writing %s", LINE_ORDER_DATE, n, table)
     return n
-
-
-def ensure(con: duckdb.DuckDBPyConnection) -> None:
-    """Add the derived columns to a store made before them, and fill them."""
-    if add_missing(con, "order_lines"):
-        log.info("adding order_lines.%s (the order's day, for window queries)", LINE_ORDER_DATE)
-        refresh(con, "order_lines")
