@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,6 +75,18 @@ def test_plan_orders_up_to_target_cover_and_at_least_the_moq() -> None:
     assert r["suggested_order_qty"] == (10 + 30) * 2 - 20
     assert _row(20, 2.0, lead=10, rmse=0.0, moq=500)["suggested_order_qty"] == 500
     assert _row(20, 2.0, status="off_shelf")["suggested_order_qty"] == 0
+
+
+@pytest.mark.parametrize("rate", [2.2e-308, 5e-324, 1e-12])
+def test_plan_treats_a_vanishing_forecast_as_no_demand(rate: float) -> None:
+    # Found by the property below on a fresh machine: stock / 2.2e-308 overflowed to infinite cover
+    # (a RuntimeWarning, an error under the suite's warning filter).
+    r = _row(10, rate, lead=5, moq=3, rmse=0.0)
+    assert r["daily_demand"] == 0.0
+    assert np.isnan(r["days_of_cover"])
+    assert r["suggested_order_qty"] == 0
+    assert r["stockout_date"] is None
+    assert r["status"] == "no_demand"
 
 
 @settings(max_examples=30, deadline=None)

@@ -35,6 +35,9 @@ RATE_DAYS = 28
 MIN_CYCLE_UNITS = 0.5
 MAX_STOCKOUT_DAYS = 366
 """A stock-out further away than this is not projected (``stockout_date`` empty)."""
+DEMAND_FLOOR = 1e-9
+"""Units a day below which a forecast is zero: one unit in 2.7 million years is no demand, and
+dividing stock by such a rate (a subnormal 2.2e-308 from a model) overflows to infinite cover."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,8 @@ def _matrix(ids: pd.Index, forecast: pd.DataFrame, as_of: dt.date, horizon: int)
     day = (pd.to_datetime(forecast["ds"]) - pd.Timestamp(as_of)).dt.days.to_numpy() - 1
     row = ids.get_indexer(forecast["unique_id"])
     ok = (row >= 0) & (day >= 0) & (day < horizon)
-    out[row[ok], day[ok]] = forecast["yhat"].to_numpy(dtype=float)[ok]
+    yhat = forecast["yhat"].to_numpy(dtype=float)[ok]
+    out[row[ok], day[ok]] = np.where(np.abs(yhat) < DEMAND_FLOOR, 0.0, yhat)
     return out
 
 
