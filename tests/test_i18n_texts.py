@@ -41,19 +41,20 @@ class BilingualAction(Action):
 
 
 def _finding(fid: str, texts: bool = True) -> Finding:
-    fields: dict[str, Any] = dict(
-        id=fid, module="traffic", metric="conversion_rate", segment={"channel": "jd", "sku": "SKU-0042"},
-        process_step="conversion", direction="down", observed=0.011, expected=0.034, impact=-5230.0,
-        severity="high", since=DAY, summary=ZH_SUMMARY,
-        evidence={"sellable": 12, "daily_demand": 3.5, "gmv_expected": 1200.0})
+    fields: dict[str, Any] = {
+        "id": fid, "module": "traffic", "metric": "conversion_rate",
+        "segment": {"channel": "jd", "sku": "SKU-0042"}, "process_step": "conversion", "direction": "down",
+        "observed": 0.011, "expected": 0.034, "impact": -5230.0,
+        "severity": "high", "since": DAY, "summary": ZH_SUMMARY,
+        "evidence": {"sellable": 12, "daily_demand": 3.5, "gmv_expected": 1200.0}}
     if not texts:
         return Finding(**fields)
     return BilingualFinding(**fields, texts={"zh_CN": {"summary": ZH_SUMMARY}, "en": {"summary": EN_SUMMARY}})
 
 
 def _action(fid: str, priority: int = 1, texts: bool = True) -> Action:
-    fields: dict[str, Any] = dict(priority=priority, title=ZH_TITLE, owner_role="operations",
-                                  due=DAY + dt.timedelta(days=2), acceptance=ZH_DONE, finding_ids=(fid,))
+    fields: dict[str, Any] = {"priority": priority, "title": ZH_TITLE, "owner_role": "operations",
+                              "due": DAY + dt.timedelta(days=2), "acceptance": ZH_DONE, "finding_ids": (fid,)}
     if not texts:
         return Action(**fields)
     return BilingualAction(**fields, texts={"zh_CN": {"title": ZH_TITLE, "acceptance": ZH_DONE},

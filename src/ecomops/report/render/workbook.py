@@ -107,7 +107,7 @@ def _findings(b: _Book) -> None:
     _ = b._
     heads = [_("Finding ID"), _("Severity"), _("Module"), _("Process step"), _("Metric"),
              _("Metric code"), _("Segment"), _("Direction"), _("Observed"), _("Expected"), _("Impact"),
-             _("Since"), _("Summary"), _("Evidence"), _("Segment (JSON)")]
+             _("Since"), _("Summary"), _("Evidence (JSON)"), _("Segment (JSON)"), _("Evidence")]
     ws = b.sheet(_("Findings"), heads)
     money = b.number("impact")
     for r, f in enumerate(b.brief.findings, start=1):
@@ -121,9 +121,10 @@ def _findings(b: _Book) -> None:
         _put(ws, r, 10, f.impact, money)
         _put(ws, r, 11, f.since, b.date)
         ws.write_string(r, 12, text_of(f, "summary", b.lang))
-        ws.write_string(r, 13, evidence_text(f.evidence, b.lang, b.brief.currency))
+        ws.write_string(r, 13, json.dumps(f.evidence, ensure_ascii=False, default=str))
         ws.write_string(r, 14, json.dumps(f.segment, ensure_ascii=False))
-    b.finish(ws, len(b.brief.findings), len(heads), wrap_cols=(12, 13))
+        ws.write_string(r, 15, evidence_text(f.evidence, b.lang, b.brief.currency))
+    b.finish(ws, len(b.brief.findings), len(heads), wrap_cols=(12, 15))
 
 
 def _actions(b: _Book) -> None:
@@ -167,7 +168,7 @@ def _series_sheet(b: _Book, title: str, first: str, series: dict[str, TrendSerie
 def _bars(b: _Book) -> None:
     _ = b._
     heads = [_("Metric code"), _("Dimension code"), _("Metric"), _("Dimension"), _("Value"), _("This day"),
-             _("Same day last week")]
+             _("Same day last week"), _("Value code")]
     ws = b.sheet(_("Breakdown"), heads)
     r = 1
     for bar in b.brief.charts.bars:
@@ -178,6 +179,7 @@ def _bars(b: _Book) -> None:
                                 category_label(bar.dimension, value, b.lang)])
             _put(ws, r, 5, bar.values[i], num)
             _put(ws, r, 6, bar.previous[i], num)
+            ws.write_string(r, 7, value)
             r += 1
     b.finish(ws, r - 1, len(heads))
 
