@@ -156,3 +156,24 @@ def test_console_pages_use_the_texts_of_the_readers_language(
             assert text not in page
     assert re.search("可售库存" if lang == "zh_CN" else "Sellable stock", detail)
     assert DEMO_DAY != DAY  # the hand-made brief's day is not one the demo's brief is cached for
+
+
+def test_times_are_shown_in_the_store_zone_with_the_zone_named() -> None:
+    from ecomops.web.pages import fmt_time
+
+    utc = dt.datetime(2026, 12, 3, 2, 5)  # the app DB keeps UTC without a zone
+    assert fmt_time(utc, "zh_CN", "Asia/Shanghai") == "2026-12-03 10:05 中国（上海）时间"
+    assert fmt_time(utc, "en", "Asia/Shanghai") == "2026-12-03 10:05 China (Shanghai) Time"
+    assert fmt_time(utc.replace(tzinfo=dt.UTC), "en", "Europe/Berlin").startswith("2026-12-03 03:05 ")
+
+
+def test_an_error_message_is_shown_in_the_readers_language() -> None:
+    from ecomops.errors import InputError
+    from ecomops.i18n import N_
+    from ecomops.web.app import reader_message
+
+    err = InputError.localized(N_("'%(value)s' is not a date (YYYY-MM-DD)"), value="tomorrow")
+    assert err.message == "'tomorrow' is not a date (YYYY-MM-DD)"  # the CLI and the API keep English
+    assert reader_message(err, "en") == err.message
+    assert reader_message(err, "zh_CN").startswith("“tomorrow”不是日期")
+    assert reader_message(InputError("no catalog has this"), "zh_CN") == "no catalog has this"
