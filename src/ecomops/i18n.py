@@ -12,6 +12,8 @@ Usage::
     _ = gettext_for("zh")                      # all domains; "Actions" -> "行动清单"
     label("metric", "gmv", "zh")               # "成交额"; label("metric", "gmv", "en") -> "GMV"
     translations("en", "report").pgettext("severity", "High")
+    evidence_label("sellable", "zh")           # "可售库存" (a finding's evidence keys)
+    text_of(finding, "summary", "en")          # finding.texts["en"]["summary"], else finding.summary
 
 Updating a catalog after adding messages (extraction settings are in pyproject ``[tool.babel]``)::
 
