@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 from ecomops.detect.findings import Action, Finding
 from ecomops.report.model import Brief
 from ecomops.report.render import xlsx
+from ecomops.report.render.charts import category_label
 from render_demo import DEMO_DAY, built_brief_cached, demo_brief_cached
 
 
@@ -89,7 +90,10 @@ def test_xlsx_chart_data_equals_the_brief(book_en: openpyxl.Workbook, brief: Bri
     bars = _rows(book_en["Breakdown"])
     assert sum(len(b.labels) for b in brief.charts.bars) == len(bars)
     first = brief.charts.bars[0]
-    assert [r[4] for r in bars[: len(first.labels)]] == first.labels
+    assert [r[7] for r in bars[: len(first.labels)]] == first.labels  # the codes, for programs
+    # ... and the reader's names of them (channel codes by their names, "(other)" translated)
+    assert [r[4] for r in bars[: len(first.labels)]] == [category_label(first.dimension, v, "en")
+                                                         for v in first.labels]
     assert [r[5] for r in bars[: len(first.labels)]] == pytest.approx(first.values)
     heat = brief.charts.heatmaps[1]
     ws = book_en.worksheets[5 + 1]

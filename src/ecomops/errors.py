@@ -6,6 +6,8 @@ non-zero; the web layer answers with a status code and the same text.
 
 from __future__ import annotations
 
+from typing import Self
+
 
 class EcomopsError(Exception):
     """Root of all user-facing errors: a code, a readable message and an optional hint."""
@@ -17,6 +19,17 @@ class EcomopsError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.template: str | None = None
+        self.params: dict[str, object] = {}
+
+    @classmethod
+    def localized(cls, template: str, *, hint: str | None = None, **params: object) -> Self:
+        """An error whose message a front end can show in its reader's language: ``template`` is
+        the English gettext message id with ``%(name)s`` placeholders (``message`` is it filled in,
+        in English). ``InputError.localized(N_("%(value)s is not a date"), value="x")``."""
+        err = cls(template % params if params else template, hint=hint)
+        err.template, err.params = template, dict(params)
+        return err
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message} ({self.hint})"

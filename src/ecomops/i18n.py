@@ -12,6 +12,8 @@ Usage::
     _ = gettext_for("zh")                      # all domains; "Actions" -> "行动清单"
     label("metric", "gmv", "zh")               # "成交额"; label("metric", "gmv", "en") -> "GMV"
     translations("en", "report").pgettext("severity", "High")
+    evidence_label("sellable", "zh")           # "可售库存" (a finding's evidence keys)
+    text_of(finding, "summary", "en")          # finding.texts["en"]["summary"], else finding.summary
 
 Updating a catalog after adding messages (extraction settings are in pyproject ``[tool.babel]``)::
 
@@ -178,6 +180,39 @@ _VOCAB: dict[str, dict[str, str]] = {
         "delivery_days": _np("metric", "Delivery days"),
         "late_delivery_rate": _np("metric", "Late delivery rate"),
         "days_of_cover": _np("metric", "Days of cover"),
+        "page_views": _np("metric", "Page views"), "add_to_cart": _np("metric", "Add-to-carts"),
+        "returned_units": _np("metric", "Units returned"),
+        "overdue_share": _np("metric", "Share of parcels in transit past their promise"),
+        "price_index": _np("metric", "Price index against competitors"),
+    },
+    "evidence": {
+        # Keys of a finding's evidence (BRIEF.md leaves them to each detector) that are no metric.
+        "z": _np("evidence", "z-score"), "days": _np("evidence", "Days"),
+        "impact_over_days": _np("evidence", "Impact over the days"),
+        "related": _np("evidence", "Related segments"), "leading_reasons": _np("evidence", "Leading reasons"),
+        "reason": _np("evidence", "Reason"), "cases": _np("evidence", "Cases"),
+        "metric": _np("evidence", "Metric"), "segment": _np("evidence", "Segment"),
+        "observed": _np("evidence", "Observed"), "expected": _np("evidence", "Expected"),
+        "impact": _np("evidence", "Impact"), "basis": _np("evidence", "Basis"),
+        "events": _np("evidence", "Events"), "num": _np("evidence", "Numerator"),
+        "den": _np("evidence", "Denominator"),
+        "sellable": _np("evidence", "Sellable stock"), "inbound": _np("evidence", "Inbound stock"),
+        "on_hand": _np("evidence", "Stock on hand"), "stock_value": _np("evidence", "Stock value"),
+        "daily_demand": _np("evidence", "Daily demand"), "price": _np("evidence", "Price"),
+        "stockout_date": _np("evidence", "Stock-out date"),
+        "relief_date": _np("evidence", "Date new stock arrives"),
+        "expected_lost_gmv": _np("evidence", "Expected lost GMV"), "supplier": _np("evidence", "Supplier"),
+        "warehouses": _np("evidence", "Warehouses"),
+        "listed_stock": _np("evidence", "Stock listed on the channel"),
+        "suggested_listed_stock": _np("evidence", "Suggested listed stock"),
+        "at_risk_gmv": _np("evidence", "GMV at risk"), "shipped": _np("evidence", "Shipped"),
+        "delivered": _np("evidence", "Delivered"), "transit": _np("evidence", "In transit"),
+        "in_transit": _np("evidence", "In transit"),
+        "overdue_in_transit": _np("evidence", "In transit past their promise"),
+        "late": _np("evidence", "Late"), "impressions": _np("evidence", "Impressions"),
+        "clicks": _np("evidence", "Clicks"), "cost": _np("evidence", "Cost"),
+        "ctr": _np("evidence", "Click-through rate"), "cpc": _np("evidence", "Cost per click"),
+        "sales": _np("evidence", "Sales"), "inventory": _np("evidence", "Inventory"),
     },
     "module": {
         "sales": _np("module", "Sales"), "traffic": _np("module", "Traffic"),
@@ -245,6 +280,33 @@ def label(kind: str, name: str, lang: str | None) -> str:
     if english is None:
         return name
     return translations(lang, "report").pgettext(kind, english)
+
+
+def evidence_label(key: str, lang: str | None) -> str:
+    """The label of an evidence key: ``sellable`` -> 可售库存, ``gmv`` -> 成交额, ``gmv_expected`` ->
+    成交额（预期）; a key outside the vocabulary keeps its name, spaced."""
+    for kind in ("evidence", "metric"):
+        if key in _VOCAB[kind]:
+            return label(kind, key, lang)
+    base, _sep, suffix = key.rpartition("_")
+    if suffix == "expected" and (base in _VOCAB["evidence"] or base in _VOCAB["metric"]):
+        return translations(lang, "report").gettext("%(name)s (expected)") % {
+            "name": evidence_label(base, lang)}
+    return key.replace("_", " ")
+
+
+def text_of(item: object, field: str, lang: str | None) -> str:
+    """A finding's or action's sentence in the reader's language: ``item.texts[lang][field]``
+    (BRIEF.md's bilingual extension), else the plain field (written in the store's language)."""
+    texts = getattr(item, "texts", None)
+    if isinstance(item, dict):
+        texts = item.get("texts")
+    chosen = (texts or {}).get(normalize(lang), {}) if isinstance(texts, dict) else {}
+    found = chosen.get(field) if isinstance(chosen, dict) else None
+    if isinstance(found, str) and found:
+        return found
+    plain = item.get(field) if isinstance(item, dict) else getattr(item, field, "")
+    return str(plain or "")
 
 
 def labels(kind: str, lang: str | None) -> dict[str, str]:

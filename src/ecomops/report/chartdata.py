@@ -7,12 +7,16 @@ import math
 
 import pandas as pd
 
+from ecomops.i18n import N_
 from ecomops.report.kpis import clean
 from ecomops.report.model import Bars, Heatmap
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-UNKNOWN = "(unknown)"
-"""Label of a segment whose dimension value is missing (an order without a category...)."""
+UNKNOWN = N_("(unknown)")
+"""Label of a segment whose dimension value is missing (an order without a category...);
+translated where it is shown (``report.render.charts.category_label``)."""
+OTHER = N_("(other)")
+"""Label of the values beyond a breakdown's top ones, added up."""
 
 
 def _label(value: object) -> str:
@@ -34,7 +38,7 @@ def bars(frame: pd.DataFrame, metric: str, dim: str, day: dt.date, *, top: int =
     both = both.sort_values(["now", "then"], ascending=False)
     if len(both) > top:
         rest = both.iloc[top - 1:].sum(min_count=1)
-        both = pd.concat([both.iloc[: top - 1], pd.DataFrame([rest], index=["(other)"])])
+        both = pd.concat([both.iloc[: top - 1], pd.DataFrame([rest], index=[OTHER])])
     return Bars(
         metric=metric, dimension=dim, labels=[str(x) for x in both.index],
         values=[float(clean(v, 4) or 0.0) for v in both["now"]],

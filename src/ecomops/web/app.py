@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecomops.errors import EcomopsError
+from ecomops.i18n import N_, negotiate, translations
 from ecomops.web.deps import Console, CsrfFailed, Forbidden, LoginRequired
 from ecomops.web.pages import render
 
@@ -72,11 +73,22 @@ def _wants_json(request: Request) -> bool:
 
 
 def _error(request: Request, status: int, message: str, code: str = "error",
-           headers: dict[str, str] | None = None) -> Response:
+           headers: dict[str, str] | None = None, exc: EcomopsError | None = None) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
     pu = getattr(request.state, "page_user", None)
-    return render(request, "error.html", pu, status=status, message=message, status_code=status)
+    lang = pu.lang if pu else negotiate(request.headers.get("accept-language"),
+                                        request.app.state.console.ws.settings.store.language)
+    shown = reader_message(exc, lang) if exc is not None else translations(lang).gettext(message)
+    return render(request, "error.html", pu, lang=lang, status=status, message=shown, status_code=status)
+
+
+def reader_message(exc: EcomopsError, lang: str) -> str:
+    """The error's message (and hint) in the reader's language: its gettext template filled in, or
+    the whole message looked up in the catalogs; English when no catalog has it."""
+    _ = translations(lang).gettext
+    text = _(exc.template) % exc.params if exc.template else _(exc.message)
+    return f"{text} ({_(exc.hint)})" if exc.hint else text
 
 
 def create_app(ws: Workspace) -> FastAPI:
@@ -109,22 +121,22 @@ def create_app(ws: Workspace) -> FastAPI:
         if request.method == "GET":
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        return _error(request, 401, "Please sign in again.", "login_required")
+        return _error(request, 401, N_("Please sign in again."), "login_required")
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, _exc: Forbidden) -> Response:
-        return _error(request, 403, "Your role does not allow this.", "forbidden")
+        return _error(request, 403, N_("Your role does not allow this."), "forbidden")
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, _exc: CsrfFailed) -> Response:
-        return _error(request, 403, "The form expired; reload the page and try again.", "csrf")
+        return _error(request, 403, N_("The form expired; reload the page and try again."), "csrf")
 
     @app.exception_handler(EcomopsError)
     async def ecomops_error(request: Request, exc: EcomopsError) -> Response:
         status = _STATUS.get(exc.code, 500)
         if status >= 500:
             log.error("%s", exc, exc_info=exc)
-        return _error(request, status, str(exc), exc.code)
+        return _error(request, status, str(exc), exc.code, exc=exc)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ecomops.errors import EcomopsError, InputError
+from ecomops.i18n import N_
 
 if TYPE_CHECKING:
     import duckdb
@@ -34,7 +35,7 @@ def parse_date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+        raise InputError.localized(N_("'%(value)s' is not a date (YYYY-MM-DD)"), value=value) from exc
 
 
 def last_data_day(cur: duckdb.DuckDBPyConnection) -> dt.date | None:

@@ -12,10 +12,10 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ecomops.report.render.charts import CONFIG, bars, heatmap, trend
+from ecomops.report.render.charts import CONFIG, bars, date_axis, heatmap, trend
 
-__all__ = ["CONFIG", "bar_totals", "bars", "forecast_band", "heatmap", "lines", "matrix", "stock_projection",
-           "trend"]
+__all__ = ["CONFIG", "bar_totals", "bars", "date_axis", "forecast_band", "heatmap", "lines", "matrix",
+           "stock_projection", "trend"]
 
 Figure = dict[str, Any]
 
@@ -31,11 +31,13 @@ def _layout(title: str, height: int = 300, **extra: Any) -> dict[str, Any]:
             "paper_bgcolor": "#fff", "plot_bgcolor": "#fff", **extra}
 
 
-def lines(x: Sequence[str], series: Mapping[str, Sequence[float | None]], title: str) -> Figure:
-    """Several daily lines (one per segment) on one chart."""
+def lines(x: Sequence[str], series: Mapping[str, Sequence[float | None]], title: str,
+          lang: str | None = None) -> Figure:
+    """Several daily lines (one per segment) on one chart; dates read in ``lang`` (numbers without
+    a language: plotly.js names months in English only)."""
     return {"data": [{"type": "scatter", "mode": "lines", "x": list(x), "y": list(ys), "name": _esc(name)}
                      for name, ys in series.items()],
-            "layout": _layout(title, 320, hovermode="x unified", xaxis={"type": "date"}),
+            "layout": _layout(title, 320, hovermode="x unified", xaxis=date_axis(lang or "zh_CN")),
             "config": CONFIG}
 
 
@@ -46,17 +48,19 @@ def bar_totals(labels: Sequence[str], values: Sequence[float | None], title: str
 
 
 def matrix(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[float | None]],
-           title: str) -> Figure:
+           title: str, lang: str | None = None) -> Figure:
+    """Segment x day; the day axis reads in ``lang`` (see ``lines``)."""
     return {"data": [{"type": "heatmap", "x": list(columns), "y": [_esc(r) for r in rows],
                       "z": [list(r) for r in values], "colorscale": "Blues"}],
-            "layout": _layout(title, max(300, 22 * len(rows) + 100), yaxis={"type": "category"}),
+            "layout": _layout(title, max(300, 22 * len(rows) + 100), yaxis={"type": "category"},
+                              xaxis=date_axis(lang or "zh_CN")),
             "config": CONFIG}
 
 
 def forecast_band(
     hist_x: Sequence[str], hist_y: Sequence[float | None], fc_x: Sequence[str],
     yhat: Sequence[float | None], lo: Sequence[float | None], hi: Sequence[float | None],
-    title: str, names: Mapping[str, str],
+    title: str, names: Mapping[str, str], lang: str | None = None,
 ) -> Figure:
     """Recent daily history, then the forecast (dashed) inside its band (shaded).
 
@@ -73,13 +77,14 @@ def forecast_band(
         {"type": "scatter", "mode": "lines", "x": list(fc_x), "y": list(yhat),
          "name": _esc(names.get("forecast", "forecast")), "line": {"color": "#8b949e", "dash": "dash"}},
     ]
-    return {"data": data, "layout": _layout(title, 300, hovermode="x unified", xaxis={"type": "date"}),
-            "config": CONFIG}
+    layout = _layout(title, 300, hovermode="x unified", xaxis=date_axis(lang or "zh_CN"))
+    return {"data": data, "layout": layout, "config": CONFIG}
 
 
-def stock_projection(x: Sequence[str], series: Mapping[str, Sequence[float | None]], title: str) -> Figure:
+def stock_projection(x: Sequence[str], series: Mapping[str, Sequence[float | None]], title: str,
+                     lang: str | None = None) -> Figure:
     """Projected stock per warehouse (one line each) against the zero line of a stock-out."""
-    fig = lines(x, series, title)
+    fig = lines(x, series, title, lang)
     fig["layout"]["shapes"] = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y",
                                 "y0": 0, "y1": 0, "line": {"color": "#da3633", "width": 1, "dash": "dot"}}]
     return fig

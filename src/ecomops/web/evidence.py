@@ -10,11 +10,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecomops.i18n import label, labels, segment_label
+from ecomops.i18n import evidence_label, label, labels, segment_label
 
 Gettext = Callable[[str], str]
 SALES_FILTERS = ("channel", "category", "source", "sku")
 """The segment dimensions the Sales & traffic page filters on."""
+
+
+MONEY_KEYS = frozenset({"impact", "impact_over_days", "price", "expected_lost_gmv", "at_risk_gmv",
+                        "stock_value", "cost"})
+"""Evidence keys that hold money (shown with the currency)."""
 
 
 @dataclass(frozen=True)
@@ -37,26 +42,10 @@ def _metrics(lang: str) -> dict[str, str]:
     return labels("metric", lang)
 
 
-def _known(_: Gettext) -> dict[str, str]:
-    return {"z": _("z-score"), "days": _("Days"), "impact_over_days": _("Impact over the days"),
-            "related": _("Related segments"), "leading_reasons": _("Leading reasons"),
-            "reason": _("Reason"), "cases": _("Cases"), "metric": _("Metric"), "segment": _("Segment"),
-            "observed": _("Observed"), "expected": _("Expected"), "impact": _("Impact")}
-
-
 def key_label(key: str, lang: str, _: Gettext) -> str:
-    """``gmv`` -> 成交额; ``gmv_expected`` -> 成交额 (预期); known keys translated; others keep
-    their name, spaced."""
-    known = _known(_)
-    if key in known:
-        return known[key]
-    metrics = _metrics(lang)
-    if key in metrics:
-        return metrics[key]
-    base, _sep, suffix = key.rpartition("_")
-    if base in metrics and suffix == "expected":
-        return f"{metrics[base]} ({_('Expected')})"
-    return key.replace("_", " ")
+    """``gmv`` -> 成交额; ``gmv_expected`` -> 成交额（预期）; ``sellable`` -> 可售库存 (the shared
+    vocabulary, ``ecomops.i18n.evidence_label``); others keep their name, spaced."""
+    return evidence_label(key, lang)
 
 
 def value_text(value: Any, metric: str | None, lang: str, currency: str) -> str:
@@ -70,7 +59,8 @@ def value_text(value: Any, metric: str | None, lang: str, currency: str) -> str:
         return fmt_metric(value, metric or "", lang, currency)
     if isinstance(value, Mapping):
         return segment_label(dict(value), lang) if all(isinstance(v, str) for v in value.values()) \
-            else ", ".join(f"{k}: {v}" for k, v in value.items())
+            else ", ".join(f"{label('evidence', str(k), lang)}: {value_text(v, None, lang, currency)}"
+                           for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -89,7 +79,7 @@ def sales_link(metric: str, segment: Mapping[str, str], end: str) -> str | None:
 def _metric_of(key: str, record_metric: str | None, finding_metric: str, lang: str) -> str | None:
     if key in ("observed", "expected"):
         return record_metric or finding_metric
-    if key in ("impact", "impact_over_days"):
+    if key in MONEY_KEYS:
         return "gmv"
     base = key.removesuffix("_expected")
     return base if base in _metrics(lang) else None

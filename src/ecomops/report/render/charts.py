@@ -46,9 +46,32 @@ def _esc(text: str) -> str:
     return html.escape(str(text), quote=False)
 
 
-def _date_axis(lang: str | None) -> dict[str, Any]:
-    return {"type": "date", "tickformat": "%m-%d" if fmt.babel_locale(lang) == "zh_CN" else "%b %d",
-            "gridcolor": "#eee"}
+DATE_FORMATS = {"zh_CN": ("%m-%d", "%Y-%m-%d"), "en_US": ("%b %d", "%b %d, %Y")}
+"""Tick and hover formats of date axes. plotly.js ships without a Chinese locale (the ``plotly``
+package has no ``plotly-locale-zh-cn``), so its month and weekday names are English: a Chinese
+chart names no month, it writes dates as numbers."""
+
+
+def date_axis(lang: str | None) -> dict[str, Any]:
+    """A date x axis whose ticks and hover label read in the reader's language."""
+    tick, hover = DATE_FORMATS[fmt.babel_locale(lang)]
+    return {"type": "date", "tickformat": tick, "hoverformat": hover, "gridcolor": "#eee"}
+
+
+def category_label(dimension: str, value: str, lang: str | None) -> str:
+    """A category of a breakdown as the reader reads it: channel and source codes by their names,
+    the breakdown's "(other)" and "(unknown)" groups translated, store values as they are."""
+    from ecomops.report.chartdata import OTHER, UNKNOWN
+
+    if value in (OTHER, UNKNOWN):
+        return gettext_for(lang, "report")(value)
+    return label(dimension, value, lang) if dimension in ("channel", "source") else value
+
+
+def heatmap_columns(columns: list[str], lang: str | None) -> list[str]:
+    """Weekday columns (``Mon``..``Sun``) in the reader's language; other columns unchanged."""
+    names = get_day_names("abbreviated", locale=fmt.babel_locale(lang))
+    return [names[_WEEKDAYS_EN.index(c)] if c in _WEEKDAYS_EN else c for c in columns]
 
 
 def _value_axis(metric: str, currency: str, lang: str | None) -> dict[str, Any]:
@@ -82,7 +105,7 @@ def trend(series: TrendSeries, lang: str | None, currency: str = "CNY", *,
     name = label("metric", series.metric, lang)
     heading = title or (f"{name} · {segment_label(series.segment, lang)}" if series.segment else name)
     layout = _base_layout(_esc(heading))
-    layout["xaxis"] = _date_axis(lang)
+    layout["xaxis"] = date_axis(lang)
     layout["yaxis"] = _value_axis(series.metric, currency, lang)
     if since is not None and series.dates:
         layout["shapes"] = [{"type": "rect", "xref": "x", "yref": "paper", "x0": since.isoformat(),
@@ -91,14 +114,10 @@ def trend(series: TrendSeries, lang: str | None, currency: str = "CNY", *,
     return {"data": data, "layout": layout, "config": CONFIG}
 
 
-def _category_label(dimension: str, value: str, lang: str | None) -> str:
-    return _esc(label(dimension, value, lang) if dimension in ("channel", "source") else value)
-
-
 def bars(b: Bars, lang: str | None, currency: str = "CNY") -> Figure:
     """The day's value per dimension value next to the same weekday a week earlier."""
     _ = gettext_for(lang, "report")
-    cats = [_category_label(b.dimension, v, lang) for v in b.labels]
+    cats = [_esc(category_label(b.dimension, v, lang)) for v in b.labels]
     hover = f"%{{y:{fmt.d3_format(b.metric)}}}"
     data = [
         {"type": "bar", "x": cats, "y": b.previous, "name": _("Same day last week"),
@@ -128,12 +147,12 @@ def heatmap(h: Heatmap, lang: str | None, currency: str = "CNY") -> Figure:
     _ = gettext_for(lang, "report")
     columns = list(h.columns)
     if _is_iso_dates(columns):
-        x_title, y_title, xaxis = _("Day"), _("Category"), _date_axis(lang)
+        x_title, y_title, xaxis = _("Day"), _("Category"), date_axis(lang)
     else:
         x_title, y_title, xaxis = _("Weekday"), _("Hour"), {"type": "category"}
-        names = get_day_names("abbreviated", locale=fmt.babel_locale(lang))
-        columns = [names[_WEEKDAYS_EN.index(c)] if c in _WEEKDAYS_EN else c for c in columns]
-    data = [{"type": "heatmap", "x": [_esc(c) for c in columns], "y": [_esc(r) for r in h.rows],
+        columns = heatmap_columns(columns, lang)
+    rows = [category_label("category", r, lang) for r in h.rows]
+    data = [{"type": "heatmap", "x": [_esc(c) for c in columns], "y": [_esc(r) for r in rows],
              "z": h.values, "colorscale": HEAT_SCALE, "hoverongaps": False,
              "hovertemplate": f"%{{y}} · %{{x}}: %{{z:{fmt.d3_format(h.metric)}}}<extra></extra>",
              "colorbar": {"thickness": 10, "tickformat": fmt.d3_format(h.metric)}}]

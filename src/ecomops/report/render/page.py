@@ -13,10 +13,14 @@ from typing import Any
 import jinja2
 from babel.numbers import format_decimal
 
-from ecomops.i18n import label, normalize, segment_label, translations
+from ecomops.i18n import evidence_label, label, normalize, segment_label, text_of, translations
 from ecomops.report.model import Brief
 from ecomops.report.render import charts
 from ecomops.report.render import formats as fmt
+
+MONEY_KEYS = frozenset({"impact", "impact_over_days", "price", "expected_lost_gmv", "at_risk_gmv",
+                        "stock_value", "cost"})
+"""Evidence keys that hold money (shown with the currency)."""
 
 
 @cache
@@ -41,25 +45,34 @@ def _environment(lang: str) -> jinja2.Environment:
     return env
 
 
-def _evidence_text(v: Any, lang: str) -> str:
-    """An evidence value as short text: numbers grouped, lists of records one per ``;``."""
-    if isinstance(v, bool) or v is None:
-        return str(v)
+def _evidence_text(v: Any, lang: str, currency: str, key: str = "") -> str:
+    """An evidence value as short text: money and metrics formatted, lists of records one per ``;``."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "✓" if v else "✗"
     if isinstance(v, int | float):
+        if key in MONEY_KEYS:
+            return fmt.value("impact", v, lang, currency)
+        if fmt.kind(key) != "number" or key == "days_of_cover":
+            return fmt.value(key, v, lang, currency)
         return format_decimal(v, "#,##0.##", locale=fmt.babel_locale(lang))
     if isinstance(v, dict):
-        return " ".join(_evidence_text(x, lang) for x in v.values())
+        if v and all(isinstance(x, str) for x in v.values()):
+            return segment_label(v, lang)
+        return ", ".join(f"{evidence_label(str(k), lang)} {_evidence_text(x, lang, currency, str(k))}"
+                         for k, x in v.items() if k != "segment")
     if isinstance(v, list | tuple):
-        return "; ".join(_evidence_text(x, lang) for x in v)
+        return "; ".join(_evidence_text(x, lang, currency, key) for x in v)
+    if key == "metric":
+        return label("metric", str(v), lang)
     return str(v)
 
 
-def _evidence(evidence: dict[str, Any], lang: str) -> list[tuple[str, str]]:
-    out = []
-    for key, v in evidence.items():
-        name = label("metric", key, lang)
-        out.append((name.replace("_", " ") if name == key else name, _evidence_text(v, lang)))
-    return out
+def evidence_items(evidence: dict[str, Any], lang: str, currency: str) -> list[tuple[str, str]]:
+    """The evidence of a finding as (label, text) in the reader's language."""
+    return [(evidence_label(key, lang), _evidence_text(v, lang, currency, key))
+            for key, v in evidence.items()]
 
 
 def _tone(metric: str, rel: float | None) -> str:
@@ -124,13 +137,14 @@ def context(brief: Brief, lang: str) -> dict[str, Any]:
             "expected": fmt.value(f.metric, f.expected, lang, cur),
             "impact": fmt.value("impact", f.impact, lang, cur),
             "impact_tone": "bad" if f.impact < 0 else "good",
-            "since": f.since.isoformat(), "summary": f.summary,
-            "evidence": _evidence(f.evidence, lang),
+            "since": f.since.isoformat(), "summary": text_of(f, "summary", lang),
+            "evidence": evidence_items(f.evidence, lang, cur),
             "chart": chart,
         })
     actions = [{
-        "priority": a.priority, "title": a.title, "owner": label("owner_role", a.owner_role, lang),
-        "due": a.due.isoformat(), "acceptance": a.acceptance, "finding_ids": list(a.finding_ids),
+        "priority": a.priority, "title": text_of(a, "title", lang),
+        "owner": label("owner_role", a.owner_role, lang), "due": a.due.isoformat(),
+        "acceptance": text_of(a, "acceptance", lang), "finding_ids": list(a.finding_ids),
     } for a in brief.actions]
     return {
         "lang": lang, "html_lang": "zh-CN" if lang == "zh_CN" else "en",

@@ -3,9 +3,9 @@
 Sheets: KPIs, Findings, Actions, Trends (long: metric, date, values), Breakdown (bars, long),
 one sheet per heatmap (a matrix with a colour scale) and Evidence (long, per finding). Every sheet
 has a frozen, filterable header row; numbers keep their type with a number format (currency,
-percent, count), dates are Excel dates. Column headers are in the reader's language; the first
-columns of the long sheets keep the contract's names (metric, finding id) so the sheets can be
-read back by programs too.
+percent, count), dates are Excel dates. Every header and label is in the reader's language; the
+columns that hold the contract's codes (metric code, finding id, segment as JSON) are there so the
+sheets can be read back by programs too, under a header the reader can read.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ecomops.i18n import gettext_for, label, normalize, segment_label
+from ecomops.i18n import gettext_for, label, normalize, segment_label, text_of
 from ecomops.report.model import Brief, TrendSeries
 from ecomops.report.render import formats as fmt
+from ecomops.report.render.charts import category_label, heatmap_columns
 
 _MAX_WIDTH = 60
 
@@ -76,9 +77,16 @@ def _put(ws: Worksheet, r: int, c: int, v: Any, cell_format: Any = None) -> None
         ws.write(r, c, v)
 
 
+def evidence_text(evidence: dict[str, Any], lang: str, currency: str) -> str:
+    """A finding's evidence as one line per key, labelled in the reader's language."""
+    from ecomops.report.render.page import evidence_items
+
+    return "\n".join(f"{name}: {text}" for name, text in evidence_items(evidence, lang, currency))
+
+
 def _kpis(b: _Book) -> None:
     _ = b._
-    heads = [_("Metric"), "metric", _("Value"), _("Expected"), label("change", "dod", b.lang),
+    heads = [_("Metric"), _("Metric code"), _("Value"), _("Expected"), label("change", "dod", b.lang),
              label("change", "wow", b.lang), label("change", "mom", b.lang), label("change", "yoy", b.lang),
              _("Status")]
     ws = b.sheet(_("KPIs"), heads)
@@ -97,9 +105,9 @@ def _kpis(b: _Book) -> None:
 
 def _findings(b: _Book) -> None:
     _ = b._
-    heads = ["id", _("Severity"), _("Module"), _("Process step"), _("Metric"), "metric", _("Segment"),
-             _("Direction"), _("Observed"), _("Expected"), _("Impact"), _("Since"), _("Summary"),
-             _("Evidence"), "segment"]
+    heads = [_("Finding ID"), _("Severity"), _("Module"), _("Process step"), _("Metric"),
+             _("Metric code"), _("Segment"), _("Direction"), _("Observed"), _("Expected"), _("Impact"),
+             _("Since"), _("Summary"), _("Evidence (JSON)"), _("Segment (JSON)"), _("Evidence")]
     ws = b.sheet(_("Findings"), heads)
     money = b.number("impact")
     for r, f in enumerate(b.brief.findings, start=1):
@@ -112,10 +120,11 @@ def _findings(b: _Book) -> None:
         _put(ws, r, 9, f.expected, num)
         _put(ws, r, 10, f.impact, money)
         _put(ws, r, 11, f.since, b.date)
-        ws.write_string(r, 12, f.summary)
+        ws.write_string(r, 12, text_of(f, "summary", b.lang))
         ws.write_string(r, 13, json.dumps(f.evidence, ensure_ascii=False, default=str))
         ws.write_string(r, 14, json.dumps(f.segment, ensure_ascii=False))
-    b.finish(ws, len(b.brief.findings), len(heads), wrap_cols=(12,))
+        ws.write_string(r, 15, evidence_text(f.evidence, b.lang, b.brief.currency))
+    b.finish(ws, len(b.brief.findings), len(heads), wrap_cols=(12, 15))
 
 
 def _actions(b: _Book) -> None:
@@ -124,10 +133,10 @@ def _actions(b: _Book) -> None:
     ws = b.sheet(_("Actions"), heads)
     for r, a in enumerate(b.brief.actions, start=1):
         ws.write_number(r, 0, a.priority)
-        ws.write_string(r, 1, a.title)
+        ws.write_string(r, 1, text_of(a, "title", b.lang))
         ws.write_string(r, 2, label("owner_role", a.owner_role, b.lang))
         _put(ws, r, 3, a.due, b.date)
-        ws.write_string(r, 4, a.acceptance)
+        ws.write_string(r, 4, text_of(a, "acceptance", b.lang))
         ws.write_string(r, 5, ", ".join(a.finding_ids))
     b.finish(ws, len(b.brief.actions), len(heads), wrap_cols=(1, 4))
 
@@ -158,17 +167,19 @@ def _series_sheet(b: _Book, title: str, first: str, series: dict[str, TrendSerie
 
 def _bars(b: _Book) -> None:
     _ = b._
-    heads = ["metric", "dimension", _("Metric"), _("Dimension"), _("Value"), _("This day"),
-             _("Same day last week")]
+    heads = [_("Metric code"), _("Dimension code"), _("Metric"), _("Dimension"), _("Value"), _("This day"),
+             _("Same day last week"), _("Value code")]
     ws = b.sheet(_("Breakdown"), heads)
     r = 1
     for bar in b.brief.charts.bars:
         num = b.number(bar.metric)
         for i, value in enumerate(bar.labels):
             ws.write_row(r, 0, [bar.metric, bar.dimension, label("metric", bar.metric, b.lang),
-                                label("dimension", bar.dimension, b.lang), value])
+                                label("dimension", bar.dimension, b.lang),
+                                category_label(bar.dimension, value, b.lang)])
             _put(ws, r, 5, bar.values[i], num)
             _put(ws, r, 6, bar.previous[i], num)
+            ws.write_string(r, 7, value)
             r += 1
     b.finish(ws, r - 1, len(heads))
 
@@ -177,10 +188,10 @@ def _heatmaps(b: _Book) -> None:
     heading = b._("Heatmap")
     for i, h in enumerate(b.brief.charts.heatmaps, start=1):
         title = f"{heading} {i} {label('metric', h.metric, b.lang)}"
-        ws = b.sheet(title, [h.metric, *h.columns])
+        ws = b.sheet(title, [label("metric", h.metric, b.lang), *heatmap_columns(h.columns, b.lang)])
         num = b.number(h.metric)
         for r, (row_label, values) in enumerate(zip(h.rows, h.values, strict=True), start=1):
-            ws.write_string(r, 0, row_label)
+            ws.write_string(r, 0, category_label("category", row_label, b.lang))
             for c, v in enumerate(values, start=1):
                 _put(ws, r, c, v, num)
         if h.rows and h.columns:
@@ -203,8 +214,8 @@ def render(brief: Brief, path: Path | str, lang: str | None = None) -> None:
     _kpis(b)
     _findings(b)
     _actions(b)
-    _series_sheet(b, _("Trends"), "metric", brief.charts.trends)
+    _series_sheet(b, _("Trends"), _("Metric code"), brief.charts.trends)
     _bars(b)
     _heatmaps(b)
-    _series_sheet(b, _("Evidence"), "id", brief.charts.evidence)
+    _series_sheet(b, _("Evidence"), _("Finding ID"), brief.charts.evidence)
     wb.close()

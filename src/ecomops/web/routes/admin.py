@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ecomops.errors import InputError
+from ecomops.i18n import N_
 from ecomops.web.accounts import ROLES
 from ecomops.web.deps import Admin, AdminForm, console
 
@@ -39,7 +40,7 @@ def change_user(request: Request, posted: AdminForm, name: str) -> Response:
     role = str(form.get("role") or "") or None
     active = {"1": True, "0": False}.get(str(form.get("active") or ""))
     if name == pu.user.name and (active is False or (role and role != "admin")):
-        raise InputError("you cannot demote or deactivate yourself; ask another admin")
+        raise InputError.localized(N_("you cannot demote or deactivate yourself; ask another admin"))
     console(request).accounts.change(name, by=pu.user.name, role=role, active=active,
                                      password=str(form.get("password") or "") or None)
     return RedirectResponse("/admin/users", status_code=303)

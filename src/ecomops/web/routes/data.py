@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from ecomops.errors import EcomopsError, InputError, NoDataError
+from ecomops.i18n import N_
 from ecomops.store.appdb import ImportRun
 from ecomops.web.deps import Operator, Viewer, checked_form, console
 
@@ -37,7 +38,7 @@ def safe_name(filename: str | None) -> str:
     """The uploaded file's own name, without any folder part; refused when nothing usable is left."""
     name = Path(str(filename or "").replace("\\", "/")).name.strip()
     if not name or name.startswith(".") or len(name) > 200:
-        raise InputError("an uploaded file needs a plain file name")
+        raise InputError.localized(N_("an uploaded file needs a plain file name"))
     return name
 
 
@@ -56,10 +57,11 @@ async def upload(request: Request, pu: Operator) -> Response:
     limit = upload_limit(request)
     length = request.headers.get("content-length")
     if length is None or not length.isdigit():
-        raise InputError("the upload has no Content-Length")
+        raise InputError.localized(N_("the upload has no Content-Length"))
     if int(length) > limit + 64 * 1024:
-        raise TooLarge(f"the upload is larger than the limit of {limit // (1024 * 1024)} MB",
-                       hint="raise [imports] max_upload_mb in ecomops.toml")
+        raise TooLarge.localized(N_("the upload is larger than the limit of %(mb)s MB"),
+                                 mb=limit // (1024 * 1024),
+                                 hint=N_("raise [imports] max_upload_mb in ecomops.toml"))
     form = await checked_form(request, pu)
     c = console(request)
     folder = c.ws.root / "uploads" / uuid.uuid4().hex
@@ -75,11 +77,12 @@ async def upload(request: Request, pu: Operator) -> Response:
                 while chunk := await item.read(CHUNK):
                     size += len(chunk)
                     if size > limit:
-                        raise TooLarge(f"{path.name} is larger than {limit // (1024 * 1024)} MB")
+                        raise TooLarge.localized(N_("%(file)s is larger than %(mb)s MB"), file=path.name,
+                                                 mb=limit // (1024 * 1024))
                     out.write(chunk)
             paths.append(path)
         if not paths:
-            raise InputError("choose at least one file to upload")
+            raise InputError.localized(N_("choose at least one file to upload"))
         from starlette.concurrency import run_in_threadpool
 
         report = await run_in_threadpool(
@@ -100,5 +103,5 @@ def rejects(request: Request, _pu: Viewer, run_id: int) -> Response:
     root = c.ws.rejects_dir.resolve()
     path = Path(run.rejects_path).resolve() if run is not None and run.rejects_path else None
     if path is None or not path.is_relative_to(root) or not path.is_file():
-        raise NoDataError(f"import #{run_id} has no rejected rows to download")
+        raise NoDataError.localized(N_("import #%(run)s has no rejected rows to download"), run=run_id)
     return FileResponse(path, media_type="text/csv", filename=f"rejects-{run_id}.csv")

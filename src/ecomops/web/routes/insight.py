@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from markupsafe import Markup, escape
 
 from ecomops.errors import EcomopsError, NoDataError
-from ecomops.i18n import label, translations
+from ecomops.i18n import N_, label, translations
 from ecomops.web import charts
 from ecomops.web.briefs import parse_date
 from ecomops.web.deps import Viewer, console
@@ -168,7 +168,8 @@ def finding(request: Request, pu: Viewer, finding_id: str, date: str | None = No
     brief = brief_for(request, date)
     found = next((f for f in brief.findings if f.id == finding_id), None)
     if found is None:
-        raise NoDataError(f"the brief of {brief.date.isoformat()} has no finding {finding_id!r}")
+        raise NoDataError.localized(N_("the brief of %(day)s has no finding '%(finding)s'"),
+                                   day=brief.date.isoformat(), finding=finding_id)
     _ = translations(pu.lang).gettext
     days = console(request).ws.settings.thresholds.history_days
     figures: list[tuple[str, dict[str, Any]]] = []
@@ -180,12 +181,12 @@ def finding(request: Request, pu: Viewer, finding_id: str, date: str | None = No
     else:
         hist = segment_history(request, found.metric, found.segment, brief.date, days)
         if hist:
-            figures.append(("history", charts.lines(hist[0], {_("This segment"): hist[1]}, title)))
+            figures.append(("history", charts.lines(hist[0], {_("This segment"): hist[1]}, title, pu.lang)))
     parent = parent_segment(found.segment)
     if parent is not None:
         hist = segment_history(request, found.metric, parent, brief.date, days)
         if hist:
-            figures.append(("parent", charts.lines(hist[0], {_("Parent segment"): hist[1]}, title)))
+            figures.append(("parent", charts.lines(hist[0], {_("Parent segment"): hist[1]}, title, pu.lang)))
     actions = [a for a in brief.actions if finding_id in a.finding_ids]
     sku = found.segment.get("sku")
     context = product_context(request, sku, brief.date) if sku else {"product": None, "reviews": []}

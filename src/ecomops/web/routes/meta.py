@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
+from ecomops.i18n import negotiate, translations
 from ecomops.web.accounts import UserInfo
 from ecomops.web.deps import SESSION_COOKIE, console, page_user, session_page_user, token_user_of
 from ecomops.web.pages import render
@@ -65,12 +66,17 @@ def openapi(request: Request, _user: Annotated[UserInfo, Depends(any_user)]) -> 
 @router.get("/docs", include_in_schema=False)
 def docs(request: Request, _user: Annotated[UserInfo, Depends(any_user)]) -> Response:
     schema = request.app.openapi()
+    pu = getattr(request.state, "page_user", None)
+    _ = translations(pu.lang if pu else negotiate(request.headers.get("accept-language"))).gettext
     routes = []
     for path, methods in sorted(schema.get("paths", {}).items()):
         for method, op in methods.items():
             params = [p.get("name", "") + ("*" if p.get("required") else "")
                       for p in op.get("parameters", [])]
-            routes.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+            routes.append({"method": method.upper(), "path": path, "summary": _(op.get("summary", "")),
                            "description": op.get("description", ""), "params": params})
-    pu = getattr(request.state, "page_user", None)
-    return render(request, "docs.html", pu, routes=routes, info=schema.get("info", {}))
+    info = schema.get("info", {})
+    about = _(info.get("description", ""))
+    # `code` in the description (a header, a command) is shown as code, in no language.
+    parts = [(text, i % 2 == 1) for i, text in enumerate(about.split("`")) if text]
+    return render(request, "docs.html", pu, routes=routes, info=info, about=parts)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from ecomops.errors import InputError
-from ecomops.i18n import label, translations
+from ecomops.i18n import N_, label, translations
 from ecomops.tasks.series import BASE, METRICS, RATIOS, metric_sql
 from ecomops.web import charts
 from ecomops.web.briefs import parse_date
@@ -73,14 +73,16 @@ def sales(
     from ecomops.web.pages import render
 
     if metric not in METRICS:
-        raise InputError(f"unknown metric {metric!r}")
+        raise InputError.localized(N_("unknown metric '%(metric)s'"), metric=metric)
     if by not in BREAKDOWNS:
-        raise InputError(f"the page breaks down by {', '.join(BREAKDOWNS)}, not {by!r}")
+        raise InputError.localized(N_("the page breaks down by %(choices)s, not '%(by)s'"),
+                                   choices=", ".join(BREAKDOWNS), by=by)
     c = console(request)
     last = c.briefs.day(end)
     first = parse_date(start) or last - dt.timedelta(days=27)
     if first > last or (last - first).days > MAX_DAYS:
-        raise InputError(f"choose a period of 1 to {MAX_DAYS} days, start before end")
+        raise InputError.localized(N_("choose a period of 1 to %(days)s days, start before end"),
+                                   days=MAX_DAYS)
     filters = {k: v.strip() for k, v in {"channel": channel, "category": category, "source": source,
                                          "sku": sku}.items() if v.strip()}
     _ = translations(pu.lang).gettext
@@ -98,13 +100,14 @@ def sales(
     shown = {(label(by, k, pu.lang) if by in ("channel", "source") else
               f"{k} · {titles[k]}" if titles.get(k) else str(k)): k for k in top}
     figures = [
-        ("total", charts.lines(x, {name: [total_daily.get(d) for d in dates]}, f"{name} · {_('Total')}")),
+        ("total", charts.lines(x, {name: [total_daily.get(d) for d in dates]}, f"{name} · {_('Total')}",
+                               pu.lang)),
         ("lines", charts.lines(x, {s: [data["daily"][k].get(d) for d in dates] for s, k in shown.items()},
-                               f"{name} · {dim}")),
+                               f"{name} · {dim}", pu.lang)),
         ("bars", charts.bar_totals(list(shown), [data["totals"].get(k) for k in top],
                                    f"{name} · {dim} · {first.isoformat()} – {last.isoformat()}")),
         ("heat", charts.matrix(list(shown), x, [[data["daily"][k].get(d) for d in dates] for k in top],
-                               f"{name} · {dim} × {_('Day')}")),
+                               f"{name} · {dim} × {_('Day')}", pu.lang)),
     ]
     rows = [{"key": k, "label": s, "total": data["totals"].get(k)} for s, k in shown.items()]
     return render(request, "sales.html", pu, figures=figures, rows=rows, metric=metric, by=by,
