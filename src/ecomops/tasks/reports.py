@@ -96,8 +96,7 @@ def closure_sections(done: Iterable[TaskView], gettext: Gettext, lang: str | Non
             line = _task_line(t, _, lang)
             if closure == "override":
                 outcome = words.outcome((t.check_result or {}).get("outcome")) or "–"
-                reason = words._("reason: {reason}").format(reason=t.close_reason or "–")
-                line = f"{line} · {_('Check')}: {outcome} · {reason}"
+                line = f"{line} · {_('Check')}: {outcome} · {words.reason(t.close_reason)}"
             lines.append(line)
         out.append(Section(f"{_(_CLOSURE_HEADINGS[closure])} · {words.count(len(group))}", lines))
     return out

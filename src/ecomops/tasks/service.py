@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from ecomops.errors import EcomopsError, InputError
-from ecomops.store.appdb import Task, TaskComment, audit, utcnow
+from ecomops.store.appdb import AuditLog, Task, TaskComment, utcnow
 from ecomops.store.recall import Recall
 from ecomops.tasks.checks import Check, CheckResult, evaluate, first_counted_day, window
 from ecomops.tasks.model import TEXT_LANGS, Comment, TaskDraft, TaskView, check_status, closure_of
@@ -89,6 +89,11 @@ class TaskBoard:
         """Titles per brief date, asked by every Today page: kept ``TITLES_SECONDS`` at most and
         forgotten when this board creates or renames a task."""
 
+    def _audit(self, session: Session, user: str, action: str, *, when: dt.datetime | None = None,
+               **detail: Any) -> None:
+        """An audit row at ``when`` (default: the board's clock now)."""
+        session.add(AuditLog(at=when or self.clock(), user=user, action=action, detail=detail))
+
     def _get(self, session: Session, task_id: int) -> Task:
         task = session.get(Task, task_id, options=[selectinload(Task.comments)])
         if task is None:
@@ -128,7 +133,7 @@ class TaskBoard:
             )
             session.add(task)
             session.flush()
-            audit(session, user, "task.create", task_id=task.id, title=task.title)
+            self._audit(session, user, "task.create", task_id=task.id, title=task.title)
             session.commit()
             self._titles.clear()
             return self.get(task.id)
@@ -158,7 +163,7 @@ class TaskBoard:
                         task.texts = {lang: {k: v for k, v in fields.items() if k != name}
                                       for lang, fields in task.texts.items()}
             if changed:
-                audit(session, user, "task.update", task_id=task_id, **changed)
+                self._audit(session, user, "task.update", task_id=task_id, **changed)
                 session.commit()
                 self._titles.clear()
             return to_view(task, self.tz)
@@ -172,7 +177,7 @@ class TaskBoard:
         with self.sessions() as session:
             task = self._get(session, task_id)
             task.comments.append(TaskComment(author=user, text=text))
-            audit(session, user, "task.comment", task_id=task_id)
+            self._audit(session, user, "task.comment", task_id=task_id)
             session.commit()
             return self.get(task_id)
 
@@ -195,6 +200,7 @@ class TaskBoard:
             if old == new:
                 return to_view(task, self.tz)
             detail: dict[str, Any] = {"task_id": task_id, "from": old, "to": new}
+            now = self.clock()
             if new == "done":
                 closure, result = "unchecked", None
                 if task.acceptance_check:
@@ -208,7 +214,7 @@ class TaskBoard:
                         raise CheckNotPassed(task_id, task.acceptance_check, result, self.currency)
                     task.check_result = result.to_dict()
                     detail["check"] = result.outcome
-                task.closed_at = self.clock()
+                task.closed_at = now
                 task.closed_by = user
                 task.closure = closure
                 task.close_reason = note if closure == "override" else None
@@ -218,7 +224,7 @@ class TaskBoard:
             else:
                 task.closed_at = task.closed_by = task.closure = task.close_reason = None
             task.status = new
-            audit(session, user, "task.move", **detail)
+            self._audit(session, user, "task.move", when=now, **detail)
             session.commit()
             return to_view(task, self.tz)
 

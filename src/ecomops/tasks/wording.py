@@ -7,7 +7,6 @@ orders...). Messages are English msgids of the ``web`` catalog.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping
 from functools import cache
@@ -119,6 +118,10 @@ class Words:
     def closure(self, closure: str | None) -> str:
         return self._(_CLOSURES[closure]) if closure in _CLOSURES else ""
 
+    def reason(self, reason: str | None) -> str:
+        """``reason: …`` / ``原因：…`` (the reason a task was closed without a passed check)."""
+        return self._("reason: {reason}").format(reason=reason or "–")
+
     def outcome(self, outcome: str | None) -> str:
         return self._(_OUTCOMES[outcome]) if outcome in _OUTCOMES else ""
 
@@ -176,14 +179,3 @@ class Words:
         return self._("Task #{id} was not closed: its data check has not passed. {result} To close "
                       "it anyway, give a reason.").format(id=task_id, result=self.result(result, raw))
 
-
-def closed_line(closure: str | None, reason: str | None, closed_by: str | None,
-                closed_on: dt.date | None, words: Words) -> str:
-    """``Closed without a passed check · reason: … · bob 2026-11-24``."""
-    bits = [words.closure(closure)]
-    if closure == "override":
-        bits.append(words._("reason: {reason}").format(reason=reason or "–"))
-    who = " ".join(x for x in (closed_by or "", closed_on.isoformat() if closed_on else "") if x)
-    if who:
-        bits.append(who)
-    return " · ".join(b for b in bits if b)
