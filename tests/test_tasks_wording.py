@@ -74,7 +74,8 @@ def test_results_read_as_sentences() -> None:
     assert "2026-11-27" in zh.result(early, CHECK)
     assert zh.result(early, CHECK).startswith("尚无法判断")
     # A result stored before causes were recorded keeps its reason.
-    assert en.result({"outcome": "failed", "reason": "old reason"}, CHECK) == "old reason"
+    assert en.result({"outcome": "failed", "reason": "old reason"}, CHECK) == "failed — old reason"
+    assert zh.result({"outcome": "failed", "reason": "old reason"}, CHECK) == "未通过 — old reason"
 
 
 def test_every_task_message_is_in_both_web_catalogs() -> None:

@@ -145,8 +145,8 @@ class Words:
                       "days of data after the task was created").format(**parts)
 
     def result(self, result: Mapping[str, Any] | None, raw: Mapping[str, Any] | None) -> str:
-        """What the latest evaluation found, as a sentence (results stored before causes were
-        recorded keep their stored reason)."""
+        """What the latest evaluation found, as a sentence starting with the verdict (results
+        stored before causes were recorded: the verdict and their stored reason)."""
         if not result:
             return ""
         cause = result.get("cause")
@@ -172,7 +172,8 @@ class Words:
         if cause == "error":
             return self._("Not known yet: the store's data cannot answer this check (the metric "
                           "or the segment is not available).")
-        return str(result.get("reason") or "")
+        outcome = self.outcome(result.get("outcome"))
+        return " — ".join(x for x in (outcome, str(result.get("reason") or "")) if x)
 
     def refusal(self, task_id: int, result: Mapping[str, Any], raw: Mapping[str, Any] | None) -> str:
         """Why closing was refused, and what to do."""
