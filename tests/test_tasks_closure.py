@@ -151,3 +151,15 @@ def test_standup_shows_yesterday_s_closures_apart_with_counts() -> None:
     assert "**Done without a passed check (closed with a reason) · 1 task**" in md
     assert "reason: supplier confirmed the fix" in md
     assert "→ #5 task 5" in md.split("**Progress**", 1)[1]
+
+
+def test_reports_name_tasks_in_the_reader_s_language() -> None:
+    task = TaskView(id=7, title="换主图", status="done", closure="unchecked", closed_on=DAY,
+                    texts={"en": {"title": "Change the main image"}, "zh_CN": {"title": "换主图"}})
+    from ecomops.i18n import translations
+
+    en = end_of_day([task], DAY, translations("en").gettext, "en").to_markdown()
+    assert "#7 Change the main image" in en
+    zh = end_of_day([task], DAY, translations("zh_CN").gettext, "zh_CN").to_markdown()
+    assert "#7 换主图" in zh
+    assert "**已完成（无数据验收） · 1 项任务**" in zh

@@ -125,6 +125,7 @@ def test_task_from_an_action_keeps_both_languages(workspace: Workspace) -> None:
     assert task.text("acceptance", "en") == "Conversion of SKU-0042 on tmall back above 2.5% for 2 days"
     assert task.text("description", "en") == "Conversion of SKU-0042 on tmall fell"
     assert task.text("description", "zh") == "天猫 SKU-0042 的转化率下降"
+    assert task.text("title", None) == ACTION["title"]  # no reader's language: as stored
     assert task.to_dict()["texts"]["en"]["title"] == "Check the page and price of SKU-0042 on tmall"
     # Edited, the new title is what everyone reads; the other texts stay.
     edited = board.update(task.id, "alice", title="换主图")

@@ -52,9 +52,12 @@ class TaskDraft:
 
 def text_of(texts: Mapping[str, Mapping[str, str]] | None, field_name: str, lang: str | None,
             fallback: str) -> str:
-    """``texts[lang][field_name]`` when present and not empty, else ``fallback`` (the stored text)."""
+    """``texts[lang][field_name]`` when present and not empty, else ``fallback`` (the stored text,
+    also for ``lang`` None: no reader's language given)."""
     from ecomops.i18n import normalize
 
+    if lang is None:
+        return fallback
     try:
         code = normalize(lang)
     except InputError:
