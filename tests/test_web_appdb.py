@@ -129,7 +129,8 @@ def test_tasks_comments_and_audit_rows(app_url: str) -> None:
         task = board.create(TaskDraft(title="核查京东主图", due=dt.date(2026, 11, 25),
                                       acceptance_check=check, finding_ids=("f-1",)), "alice")
         board.comment(task.id, "bob", "已处理")
-        done = board.move(task.id, "done", "bob", as_of=dt.date(2026, 11, 24))
+        done = board.move(task.id, "done", "bob", as_of=dt.date(2026, 11, 24), reason="已人工核对")
+        assert (done.closure, done.close_reason, done.closed_by) == ("override", "已人工核对", "bob")
         assert done.acceptance_check == check
         assert done.finding_ids == ("f-1",)
         assert [c.text for c in done.comments] == ["已处理"]

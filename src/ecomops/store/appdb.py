@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0002"
+HEAD_REVISION = "tasks_0001"
 """The newest migration; ``open_app_db`` skips Alembic (2 s to import) when the database has it.
 A test checks that it names Alembic's head."""
 
@@ -84,6 +84,15 @@ class Task(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    closure: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """How a done task was closed: ``verified`` (its data check passed), ``override`` (closed
+    with a reason although the check failed or could not be judged) or ``unchecked`` (no data
+    check); ``None`` while open (and for tasks closed before the column existed)."""
+    close_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    texts: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """Title, acceptance and description per language (``{"zh_CN": {"title": ...}, "en": ...}``)
+    when the task was made from a brief action that had them."""
     comments: Mapped[list[TaskComment]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="TaskComment.id"
     )

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _STATUS = {"input": 400, "ingest": 400, "query_refused": 400, "not_found": 404, "no_data": 404,
-           "rate_limited": 429, "too_large": 413, "config": 500, "workspace": 500}
+           "check_not_passed": 409, "rate_limited": 429, "too_large": 413, "config": 500, "workspace": 500}
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -107,7 +107,7 @@ def create_app(ws: Workspace) -> FastAPI:
     app.state.console = Console(
         ws=ws, gate=gate, briefs=Briefs(gate, settings.store.timezone),
         accounts=Accounts(ws.app_sessions, settings.store.language),
-        board=TaskBoard(ws.app_sessions, settings.store.timezone),
+        board=TaskBoard(ws.app_sessions, settings.store.timezone, currency=settings.store.currency),
     )
     app.state.max_upload = settings.imports.max_upload_mb * 1024 * 1024
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

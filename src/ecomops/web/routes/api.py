@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from ecomops.store.appdb import ImportRun
 from ecomops.tasks.model import TaskDraft, draft_from_action
 from ecomops.tasks.reports import end_of_day, standup
 from ecomops.tasks.series import metric_sql
+from ecomops.tasks.service import CheckNotPassed
 from ecomops.web.briefs import parse_date
 from ecomops.web.deps import ApiOperator, ApiViewer, console
 from ecomops.web.routes.insight import brief_soon
@@ -49,6 +51,10 @@ class TaskChange(BaseModel):
     title: str | None = None
     acceptance: str | None = None
     comment: str | None = None
+    override_reason: str | None = Field(
+        None, max_length=1000,
+        description="Why the task is closed although its data check failed or cannot be judged "
+        "yet (with status done); audit-logged. Without it such a closure is refused with 409.")
 
 
 def _day(request: Request, date: str | None) -> dt.date:
@@ -101,16 +107,28 @@ def from_action(request: Request, user: ApiOperator, body: FromAction) -> dict[s
     return c.board.create(draft, user.name).to_dict()
 
 
-@router.patch("/tasks/{task_id}", summary="Move, assign, edit or comment on a task")
-def change_task(request: Request, user: ApiOperator, task_id: int, body: TaskChange) -> dict[str, Any]:
+@router.patch("/tasks/{task_id}", summary="Move, assign, edit or comment on a task",
+              responses={409: {"description": "Closing refused: the data check has not passed and "
+                                              "no override_reason was given; nothing changed"}})
+def change_task(request: Request, user: ApiOperator, task_id: int, body: TaskChange) -> Any:
     c = console(request)
+    if body.title is not None:
+        TaskDraft(title=body.title)  # refused before anything changes
+    if body.status:
+        try:
+            with c.gate.reader() as cur:
+                c.board.move(task_id, body.status, user.name, as_of=c.briefs.default_date(), store=cur,
+                             reason=body.override_reason)
+        except CheckNotPassed as refused:
+            return JSONResponse({
+                "error": refused.code,
+                "message": refused.message_in(user.language, c.ws.settings.store.currency),
+                "check_result": refused.result.to_dict(),
+            }, status_code=409)
     c.board.update(task_id, user.name, owner=body.owner, due=body.due, title=body.title,
                    acceptance=body.acceptance)
     if body.comment:
         c.board.comment(task_id, user.name, body.comment)
-    if body.status:
-        with c.gate.reader() as cur:
-            c.board.move(task_id, body.status, user.name, as_of=c.briefs.default_date(), store=cur)
     return c.board.get(task_id).to_dict()
 
 
@@ -151,5 +169,5 @@ def team_report(request: Request, user: ApiViewer, kind: str, date: str | None =
         day = _day(request, date)
         return standup(c.briefs.get(day).to_dict(), c.board.list(), day, _, user.language).to_dict()
     if kind == "eod":
-        return end_of_day(c.board.list(), parse_date(date) or store_today(c), _).to_dict()
+        return end_of_day(c.board.list(), parse_date(date) or store_today(c), _, user.language).to_dict()
     raise NoDataError(f"there is no {kind!r} report: use standup or eod")

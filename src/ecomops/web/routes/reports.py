@@ -38,5 +38,5 @@ def standup_page(request: Request, pu: Viewer, date: str | None = None, fmt: Fmt
 def eod_page(request: Request, pu: Viewer, date: str | None = None, fmt: Fmt = None) -> Response:
     c = console(request)
     day = parse_date(date) or store_today(c)
-    report = end_of_day(c.board.list(), day, translations(pu.lang).gettext)
+    report = end_of_day(c.board.list(), day, translations(pu.lang).gettext, pu.lang)
     return _show(request, pu, report, fmt)

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ecomops.errors import InputError, NoDataError
-from ecomops.tasks.model import STATUSES, TaskDraft, board, draft_from_action
+from ecomops.tasks.model import CLOSURES, STATUSES, TaskDraft, board, draft_from_action
+from ecomops.tasks.service import CheckNotPassed
+from ecomops.tasks.wording import Words
 from ecomops.web.briefs import parse_date
 from ecomops.web.deps import Console, OperatorForm, Viewer, console
 from ecomops.web.routes.auth import safe_next
@@ -31,6 +33,15 @@ def _text(form: Any, name: str) -> str:
     return str(form.get(name) or "").strip()
 
 
+def words(c: Console, lang: str) -> Words:
+    """Sentences (checks, results, closures) for a reader of ``lang`` in the store's currency."""
+    return Words(lang, c.ws.settings.store.currency)
+
+
+def _users(c: Console) -> list[str]:
+    return [u.name for u in c.accounts.users() if u.active]
+
+
 @router.get("/tasks")
 def tasks_page(request: Request, pu: Viewer) -> Response:
     from ecomops.web.pages import render
@@ -38,7 +49,7 @@ def tasks_page(request: Request, pu: Viewer) -> Response:
     c = console(request)
     today = store_today(c)
     return render(request, "tasks.html", pu, columns=board(c.board.list(), today), today=today,
-                  statuses=STATUSES, users=[u.name for u in c.accounts.users() if u.active])
+                  statuses=STATUSES, closures=CLOSURES, users=_users(c), words=words(c, pu.lang))
 
 
 @router.get("/tasks/{task_id}")
@@ -47,7 +58,7 @@ def task_page(request: Request, pu: Viewer, task_id: int) -> Response:
 
     c = console(request)
     return render(request, "task.html", pu, task=c.board.get(task_id), today=store_today(c),
-                  statuses=STATUSES, users=[u.name for u in c.accounts.users() if u.active])
+                  statuses=STATUSES, users=_users(c), words=words(c, pu.lang))
 
 
 @router.post("/tasks")
@@ -86,11 +97,22 @@ def task_from_action(request: Request, posted: OperatorForm) -> Response:
 
 @router.post("/tasks/{task_id}/move")
 def move_task(request: Request, posted: OperatorForm, task_id: int) -> Response:
+    from ecomops.web.pages import render
+
     pu, form = posted
     c = console(request)
     as_of = c.briefs.default_date()
-    with c.gate.reader() as cur:
-        c.board.move(task_id, _text(form, "status"), pu.user.name, as_of=as_of, store=cur)
+    try:
+        with c.gate.reader() as cur:
+            c.board.move(task_id, _text(form, "status"), pu.user.name, as_of=as_of, store=cur,
+                         reason=_text(form, "override_reason"))
+    except CheckNotPassed as refused:
+        # The task page again, with the sentence and the reason field open; nothing changed.
+        w = words(c, pu.lang)
+        return render(request, "task.html", pu, status=409, task=c.board.get(task_id),
+                      today=store_today(c), statuses=STATUSES, users=_users(c), words=w,
+                      refusal=refused.message_in(pu.lang, w.currency),
+                      latest=refused.result.to_dict())
     return _back(form, f"/tasks#task-{task_id}")
 
 
