@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from ecomops.errors import InputError
 from ecomops.i18n import translations
@@ -98,8 +99,9 @@ def test_every_task_message_is_in_both_web_catalogs() -> None:
             untranslated.append(m)
     assert not untranslated, untranslated
     po = TASKS_SRC.parent / "locale" / "en" / "LC_MESSAGES" / "web.po"
-    assert all(f'msgid "{m if isinstance(m, str) else m[0]}"' in po.read_text(encoding="utf-8")
-               for m in extracted)
+    with po.open("rb") as fp:
+        ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fp) if m.id}
+    assert all((m if isinstance(m, str) else m[0]) in ids for m in extracted)
 
 
 ACTION = {
