@@ -7,13 +7,16 @@ the CLI writes a file and the console serves a download from the same call.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
+from ecomops.cells import safe_cell
 from ecomops.inventory.replenish import PLAN_COLUMNS
 
 EXTRA_COLUMNS = ("status", "order_by", "title", "on_hand", "reserved", "inbound", "inbound_eta",
@@ -44,21 +47,67 @@ def _cell(value: Any) -> Any:
         return None
     if hasattr(value, "item"):
         return value.item()
-    return value
+    return safe_cell(value)
 
 
-def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, Any]) -> None:
+def _text(value: Any) -> Any:
+    """A CSV cell: dates as ISO text, missing as empty, formula-like text escaped (``safe_cell``)."""
+    v = _cell(value)
+    if isinstance(v, float) and math.isinf(v):
+        return None
+    if isinstance(v, dt.datetime | dt.date):
+        return v.isoformat()
+    return safe_cell(v) if isinstance(v, str | int | float | bool) or v is None else safe_cell(str(v))
+
+
+def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Any]],
+              headers: Sequence[str] | None = None) -> bytes:
+    """``rows`` as CSV (UTF-8 with a BOM, so Excel reads Chinese), ``headers`` over ``columns``.
+
+    Every cell goes through ``safe_cell``: text that a spreadsheet would run as a formula is escaped.
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([safe_cell(h) for h in (headers or columns)])
+    for row in rows:
+        writer.writerow([_text(row.get(c)) for c in columns])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _write(ws: Any, r: int, j: int, value: Any, formats: dict[str, Any]) -> None:
+    v = _cell(value)
+    if isinstance(v, dt.datetime | dt.date):
+        day = v if isinstance(v, dt.datetime) else dt.datetime.combine(v, dt.time())
+        ws.write_datetime(r, j, day, formats["date"])
+    elif isinstance(v, float) and math.isinf(v):
+        return
+    elif isinstance(v, str):
+        ws.write_string(r, j, v)
+    elif v is not None:
+        ws.write(r, j, v)
+
+
+def new_workbook(buf: io.BytesIO) -> tuple[Any, dict[str, Any]]:
+    """An in-memory xlsxwriter workbook that never turns text into formulas, and its formats."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                                     "strings_to_urls": False})
+    formats = {"head": book.add_format({"bold": True, "bg_color": "#DDEBF7"}),
+               "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+               "title": book.add_format({"bold": True, "font_size": 12})}
+    return book, formats
+
+
+def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, Any],
+           headers: Sequence[str] | None = None) -> None:
     ws = book.add_worksheet(name)
-    for j, col in enumerate(frame.columns):
-        ws.write(0, j, col, formats["head"])
+    for j, col in enumerate(headers or [str(c) for c in frame.columns]):
+        ws.write_string(0, j, safe_cell(col), formats["head"])
         ws.set_column(j, j, max(10, min(40, len(col) + 2)))
     for i, row in enumerate(frame.itertuples(index=False), start=1):
         for j, value in enumerate(row):
-            v = _cell(value)
-            if isinstance(v, dt.date):
-                ws.write_datetime(i, j, dt.datetime.combine(v, dt.time()), formats["date"])
-            elif v is not None:
-                ws.write(i, j, v)
+            _write(ws, i, j, value, formats)
     ws.freeze_panes(1, 0)
     if len(frame.columns):
         ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
@@ -66,13 +115,8 @@ def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, Any]) -
 
 def plan_workbook(rows: pd.DataFrame, orders: pd.DataFrame, as_of: dt.date) -> bytes:
     """The workbook's bytes for a plan (``replenish.plan``) and its ``purchase_orders``."""
-    import xlsxwriter
-
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
-    formats = {"head": book.add_format({"bold": True, "bg_color": "#DDEBF7"}),
-               "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-               "title": book.add_format({"bold": True, "font_size": 12})}
+    book, formats = new_workbook(buf)
     cols = [c for c in (*PLAN_COLUMNS, *EXTRA_COLUMNS) if c in rows.columns]
     _sheet(book, "Plan", rows[cols], formats)
     ws = book.add_worksheet("Purchase orders")
@@ -81,19 +125,15 @@ def plan_workbook(rows: pd.DataFrame, orders: pd.DataFrame, as_of: dt.date) -> b
     ws.write(r, 0, f"Purchase orders for {as_of.isoformat()}", formats["title"])
     r += 2
     for supplier, group in lines.groupby("supplier", sort=True):
-        ws.write(r, 0, str(supplier), formats["title"])
+        ws.write_string(r, 0, safe_cell(str(supplier)), formats["title"])
         r += 1
         use = [c for c in ORDER_COLUMNS if c in group.columns]
         for j, c in enumerate(use):
-            ws.write(r, j, c, formats["head"])
+            ws.write_string(r, j, c, formats["head"])
         for row in group[use].itertuples(index=False):
             r += 1
             for j, value in enumerate(row):
-                v = _cell(value)
-                if isinstance(v, dt.date):
-                    ws.write_datetime(r, j, dt.datetime.combine(v, dt.time()), formats["date"])
-                elif v is not None:
-                    ws.write(r, j, v)
+                _write(ws, r, j, value, formats)
         r += 2
     ws.set_column(0, len(ORDER_COLUMNS), 14)
     _sheet(book, "Suppliers", orders, formats)

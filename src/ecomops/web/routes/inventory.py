@@ -216,8 +216,10 @@ def purchase_plan_csv(request: Request, _pu: Viewer, date: str | None = None) ->
 
     c = console(request)
     day = c.briefs.day(date)
+    from ecomops.inventory.export import csv_bytes
+
     lines = service.purchase_lines(plan_of(c, day))
-    body = lines.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    body = csv_bytes([str(col) for col in lines.columns], records(lines))
     return _download(body, "text/csv; charset=utf-8", f"purchase-plan-{day.isoformat()}.csv")
 
 
