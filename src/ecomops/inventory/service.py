@@ -11,12 +11,21 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ecomops.errors import NoDataError
 from ecomops.i18n import gettext_for
-from ecomops.inventory import channels, elasticity, queries, rate, replenish, risk, slow_movers, uplift
+from ecomops.inventory import (
+    channels,
+    cover,
+    elasticity,
+    queries,
+    rate,
+    replenish,
+    risk,
+    slow_movers,
+    uplift,
+)
 from ecomops.inventory.forecast import ForecastConfig, ForecastResult, forecast_demand
 from ecomops.settings import Settings
 
@@ -191,10 +200,8 @@ def slow_mover_report(con: Any, as_of: dt.date, settings: Settings,
     """Slow movers with their ABC × XYZ class, margin, action and reason."""
     plan = plan or replenishment_plan(con, as_of, settings)
     rows = plan.rows
-    stock = rows.groupby("sku", as_index=False).agg(
-        stock=("on_hand", "sum"), daily=("daily_demand", "sum"), available=("available", "sum"))
-    stock["days_of_cover"] = np.where(stock["daily"] > 0, stock["available"] / stock["daily"].where(
-        stock["daily"] > 0, 1), np.nan)
+    stock = rows.groupby("sku", as_index=False).agg(stock=("on_hand", "sum")).merge(
+        cover.by_sku(rows), on="sku")
     start = as_of - dt.timedelta(days=364)
     daily = _read(con, queries.DAILY_SKU, start=start, as_of=as_of)
     classes = slow_movers.abc_xyz(daily, as_of)
