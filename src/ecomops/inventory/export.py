@@ -1,7 +1,9 @@
 """The replenishment plan as an Excel workbook (xlsxwriter), built in memory.
 
 Sheets: ``Plan`` (every position, risk first, with filters and frozen header), ``Purchase
-orders`` (one block of order lines per supplier) and ``Suppliers`` (totals). Returns bytes, so
+orders`` (the order lines by supplier: the rows of the purchase-plan CSV) and ``Suppliers``
+(totals). Also the console's tables (``table_csv``, ``table_workbook``). Every cell goes through
+``ecomops.cells.safe_cell`` and workbooks never turn text into formulas. Returns bytes, so
 the CLI writes a file and the console serves a download from the same call.
 """
 
@@ -113,29 +115,37 @@ def _sheet(book: Any, name: str, frame: pd.DataFrame, formats: dict[str, Any],
         ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
 
 
-def plan_workbook(rows: pd.DataFrame, orders: pd.DataFrame, as_of: dt.date) -> bytes:
-    """The workbook's bytes for a plan (``replenish.plan``) and its ``purchase_orders``."""
+def plan_workbook(rows: pd.DataFrame, orders: pd.DataFrame, as_of: dt.date,
+                  lines: pd.DataFrame | None = None) -> bytes:
+    """The workbook's bytes for a plan (``replenish.plan``) and its ``purchase_orders``.
+
+    ``Purchase orders`` holds ``lines`` (``service.purchase_lines``: one row per planned order,
+    grouped by supplier), the same rows and columns as the purchase-plan CSV; without ``lines``,
+    the plan's rows with an order, by supplier.
+    """
     buf = io.BytesIO()
     book, formats = new_workbook(buf)
     cols = [c for c in (*PLAN_COLUMNS, *EXTRA_COLUMNS) if c in rows.columns]
     _sheet(book, "Plan", rows[cols], formats)
-    ws = book.add_worksheet("Purchase orders")
-    lines = rows[rows["suggested_order_qty"] > 0]
-    r = 0
-    ws.write(r, 0, f"Purchase orders for {as_of.isoformat()}", formats["title"])
-    r += 2
-    for supplier, group in lines.groupby("supplier", sort=True):
-        ws.write_string(r, 0, safe_cell(str(supplier)), formats["title"])
-        r += 1
-        use = [c for c in ORDER_COLUMNS if c in group.columns]
-        for j, c in enumerate(use):
-            ws.write_string(r, j, c, formats["head"])
-        for row in group[use].itertuples(index=False):
-            r += 1
-            for j, value in enumerate(row):
-                _write(ws, r, j, value, formats)
-        r += 2
-    ws.set_column(0, len(ORDER_COLUMNS), 14)
+    if lines is None:
+        ordered = rows[rows["suggested_order_qty"] > 0].sort_values(["supplier", "risk", "sku"])
+        lines = ordered[[c for c in ORDER_COLUMNS if c in ordered.columns]]
+    _sheet(book, "Purchase orders", lines, formats)
     _sheet(book, "Suppliers", orders, formats)
+    book.close()
+    return buf.getvalue()
+
+
+def table_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """A shown table (``tables.headers`` over ``tables.cells``) as CSV bytes (UTF-8 with a BOM)."""
+    keys = [str(i) for i in range(len(headers))]
+    return csv_bytes(keys, [dict(zip(keys, r, strict=True)) for r in rows], headers)
+
+
+def table_workbook(sheet: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """A shown table as a one-sheet workbook: the same headers, rows and order as ``table_csv``."""
+    buf = io.BytesIO()
+    book, formats = new_workbook(buf)
+    _sheet(book, sheet[:31], pd.DataFrame(list(rows), columns=range(len(headers))), formats, headers)
     book.close()
     return buf.getvalue()

@@ -253,4 +253,4 @@ def write_plan_xlsx(plan: PlanResult, path: Any) -> None:
 
     from ecomops.inventory.export import plan_workbook
 
-    Path(path).write_bytes(plan_workbook(plan.rows, plan.purchase_orders, plan.as_of))
+    Path(path).write_bytes(plan_workbook(plan.rows, plan.purchase_orders, plan.as_of, purchase_lines(plan)))
