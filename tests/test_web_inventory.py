@@ -212,8 +212,14 @@ def test_purchase_plan_csv_has_the_plan_columns_and_one_row_per_order(viewer: Te
     assert book.content[:2] == b"PK"
     import openpyxl
 
-    sheets = openpyxl.load_workbook(io.BytesIO(book.content), read_only=True).sheetnames
-    assert sheets == ["Plan", "Purchase orders", "Suppliers"]
+    workbook = openpyxl.load_workbook(io.BytesIO(book.content))
+    assert workbook.sheetnames == ["Plan", "Purchase orders", "Suppliers"]
+    sheet = list(workbook["Purchase orders"].iter_rows(values_only=True))  # the CSV's rows, in order
+    assert list(sheet[0]) == list(rows[0])
+    assert [(x[0], x[1], x[2]) for x in sheet[1:]] == [
+        (x["supplier"], x["sku"], x["warehouse"]) for x in rows]
+    assert [int(x[list(rows[0]).index("suggested_order_qty")]) for x in sheet[1:]] == [
+        int(x["suggested_order_qty"]) for x in rows]
 
 
 def test_downloads_take_a_date_not_a_path(viewer: TestClient) -> None:

@@ -22,7 +22,8 @@ from ecomops.cells import safe_cell
 from ecomops.inventory.replenish import PLAN_COLUMNS
 
 EXTRA_COLUMNS = ("status", "order_by", "title", "on_hand", "reserved", "inbound", "inbound_eta",
-                 "lead_time_days", "moq", "expected_lost_gmv", "order_value", "demand_class", "method")
+                 "stock_position", "lead_time_days", "moq", "expected_lost_gmv", "order_value",
+                 "demand_class", "method")
 ORDER_COLUMNS = ("sku", "title", "warehouse", "suggested_order_qty", "moq", "cost", "order_value",
                  "order_by", "risk")
 

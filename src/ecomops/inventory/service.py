@@ -229,7 +229,8 @@ def channel_report(con: Any, as_of: dt.date, settings: Settings) -> pd.DataFrame
     return channels.check(listings, sellable, demand, prices)
 
 
-PURCHASE_EXTRA = ("title", "moq", "cost", "order_value", "order_by", "lead_time_days")
+PURCHASE_EXTRA = ("title", "inbound", "stock_position", "moq", "cost", "order_value", "order_by",
+                  "lead_time_days")
 
 
 def purchase_lines(plan: PlanResult) -> pd.DataFrame:
