@@ -89,7 +89,9 @@ def check(
 def _units(x: float, locale: str) -> str:
     from babel.numbers import format_decimal
 
-    return format_decimal(round(float(x), 1), "#,##0.#", locale=locale)
+    x = float(x)  # whole units from 10 on ("about 60 units"), one decimal below ("about 0.4 units")
+    return format_decimal(round(x) if x >= 10 else round(x, 1), "#,##0" if x >= 10 else "#,##0.#",
+                          locale=locale)
 
 
 def oversell_texts(row: Any, currency: str) -> dict[str, dict[str, str]]:
