@@ -55,10 +55,32 @@ def test_plan_marks_an_empty_position_with_nothing_inbound_high_risk_today() -> 
 def test_plan_counts_inbound_on_its_eta_and_lowers_the_risk() -> None:
     late = _row(10, 2.0, lead=10, inbound=100, eta=AS_OF + dt.timedelta(days=20))
     soon = _row(10, 2.0, lead=10, inbound=100, eta=AS_OF + dt.timedelta(days=3))
-    assert late["available"] == soon["available"] == 110
+    assert late["stock_position"] == soon["stock_position"] == 110  # what an order is decided on
     assert late["risk"] == "high"
     assert soon["risk"] != "high"
-    assert soon["days_of_cover"] > late["days_of_cover"]
+    assert soon["stockout_date"] > late["stockout_date"]
+
+
+def test_available_is_stock_on_hand_and_never_counts_stock_in_transit() -> None:
+    r = _row(10, 2.0, lead=10, inbound=100, eta=AS_OF + dt.timedelta(days=3))
+    assert r["available"] == 10
+    assert r["inbound"] == 100  # in transit, shown apart
+    assert r["days_of_cover"] == 5.0  # available / daily demand: 10 / 2
+    reserved = replenish.plan(*_reserved(10, 4), AS_OF).iloc[0]
+    assert reserved["available"] == 6
+    assert replenish.plan(*_reserved(3, 5), AS_OF).iloc[0]["available"] == 0  # never below zero
+
+
+def _reserved(on_hand: int, reserved: int) -> tuple[pd.DataFrame, ...]:
+    positions, products, forecast, errors = _case(on_hand, 2.0)
+    return positions.assign(reserved=[reserved]), products, forecast, errors
+
+
+def test_days_of_cover_is_available_over_the_daily_demand_shown() -> None:
+    # 254 units at 1/7 a day: about 1,778 days, not 1,814 (254 / 0.14, the demand rounded to 2 decimals)
+    r = _row(254, 1 / 7)
+    assert r["daily_demand"] == 0.1429
+    assert r["days_of_cover"] == round(254 / 0.1429, 1) == 1777.5
 
 
 def test_plan_safety_stock_follows_the_service_level_and_forecast_error() -> None:

@@ -90,15 +90,16 @@ def test_inventory_page_lists_plan_rows_by_risk_then_cover(viewer: TestClient,
         assert int(found.group(1).replace(",", "")) == counts.get(risk, 0)
     assert {risk for risk, _sku, _cells in rows} >= {"high", "medium"}
     assert "高</span>" in r.text  # risk levels as labels
-    keys = [(RANK[risk], float("inf") if cells[4] == "–" else _number(cells[4])) for risk, _s, cells in rows]
+    keys = [(RANK[risk], float("inf") if cells[6] == "–" else _number(cells[6])) for risk, _s, cells in rows]
     assert keys == sorted(keys)  # risk first, then fewest days of cover
     by_key = plan.rows.set_index(["sku", "warehouse"])
     risk, sku, cells = rows[0]
-    expected = by_key.loc[(sku, cells[1])]
+    expected = by_key.loc[(sku, cells[2])]
     assert risk == expected["risk"]
-    assert _number(cells[2]) == expected["available"]
-    assert _number(cells[8]) == (expected["suggested_order_qty"] or None)
-    assert cells[9] == expected["supplier"]
+    assert _number(cells[3]) == expected["available"]
+    assert _number(cells[4]) == expected["inbound"]  # in transit, apart from available
+    assert _number(cells[10]) == expected["suggested_order_qty"]  # 0 shown as 0, as in the downloads
+    assert cells[11] == expected["supplier"]
     assert f'href="/inventory/sku/{sku}?date={DAY}"' in r.text
 
 
@@ -109,11 +110,11 @@ def test_filters_narrow_the_rows(viewer: TestClient, plan: service.PlanResult) -
     warehouse = str(plan.rows["warehouse"].iloc[0])
     in_one = _rows(viewer.get("/inventory", params={"date": DAY, "warehouse": warehouse}).text)
     assert in_one
-    assert {cells[1] for _r, _s, cells in in_one} == {warehouse}
+    assert {cells[2] for _r, _s, cells in in_one} == {warehouse}
     supplier = str(plan.rows["supplier"].iloc[0])
     both = _rows(viewer.get("/inventory", params={"date": DAY, "supplier": supplier, "risk": "high"}).text)
     assert both
-    assert all(cells[9] == supplier and risk == "high" for risk, _s, cells in both)
+    assert all(cells[11] == supplier and risk == "high" for risk, _s, cells in both)
     sku = str(plan.rows["sku"].iloc[0])
     found = _rows(viewer.get("/inventory", params={"date": DAY, "q": sku.lower()}).text)
     assert found
@@ -211,8 +212,14 @@ def test_purchase_plan_csv_has_the_plan_columns_and_one_row_per_order(viewer: Te
     assert book.content[:2] == b"PK"
     import openpyxl
 
-    sheets = openpyxl.load_workbook(io.BytesIO(book.content), read_only=True).sheetnames
-    assert sheets == ["Plan", "Purchase orders", "Suppliers"]
+    workbook = openpyxl.load_workbook(io.BytesIO(book.content))
+    assert workbook.sheetnames == ["Plan", "Purchase orders", "Suppliers"]
+    sheet = list(workbook["Purchase orders"].iter_rows(values_only=True))  # the CSV's rows, in order
+    assert list(sheet[0]) == list(rows[0])
+    assert [(x[0], x[1], x[2]) for x in sheet[1:]] == [
+        (x["supplier"], x["sku"], x["warehouse"]) for x in rows]
+    assert [int(x[list(rows[0]).index("suggested_order_qty")]) for x in sheet[1:]] == [
+        int(x["suggested_order_qty"]) for x in rows]
 
 
 def test_downloads_take_a_date_not_a_path(viewer: TestClient) -> None:
@@ -278,3 +285,121 @@ def test_sku_codes_and_titles_from_data_are_escaped(demo_workspace: Path, tmp_pa
             assert "<img src=x" not in html
     finally:
         ws.close()
+
+
+def _table(html: str) -> tuple[list[str], list[list[str]]]:
+    """(header texts, cell texts per row) of the page's sortable table."""
+    table = re.search(r'<table class="grid \w+ sortable".*?</table>', html, re.S)
+    assert table, "no sortable table"
+    heads = [unescape(re.sub(r"<[^>]+>", "", h)).strip()
+             for h in re.findall(r"<th[^>]*>(.*?)</th>", table.group(0), re.S)]
+    body = table.group(0).split("<tbody>", 1)[1]
+    rows = []
+    for tr in re.findall(r"<tr[^>]*data-sku=[^>]*>(.*?)</tr>", body, re.S):
+        rows.append([unescape(re.sub(r"<[^>]+>", " ", c)).strip()
+                     for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)])
+    return heads, rows
+
+
+def _same(shown: str, exported: str) -> bool:
+    """A cell on screen (formatted: 1,234.5 / ¥1,234 / 45.2% / –) against the exported value."""
+    if shown == "–":
+        return exported == ""
+    if shown == exported:
+        return True
+    digits = re.sub(r"[^\d.\-]", "", shown)
+    try:
+        x = float(exported)
+    except ValueError:
+        return False
+    if shown.endswith("%"):
+        return abs(float(digits) - 100 * x) < 0.051
+    return digits != "" and abs(float(digits) - x) < 0.51
+
+
+@pytest.mark.parametrize(("tab", "params"), [
+    ("plan", {"risk": "medium"}), ("plan", {"sort": "days_of_cover", "dir": "desc"}),
+    ("slow", {}), ("slow", {"sort": "stock_value", "dir": "asc"}), ("channels", {"sort": "sellable"})])
+def test_downloads_hold_the_table_on_screen(viewer: TestClient, tab: str, params: dict[str, str]) -> None:
+    import openpyxl
+
+    query = {"date": DAY, "tab": tab, **params}
+    heads, rows = _table(viewer.get("/inventory", params=query).text)
+    assert rows
+    got = viewer.get("/inventory/export.csv", params=query)
+    assert got.status_code == 200
+    data = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert data[0] == heads  # the same columns, headers in the reader's language (Chinese here)
+    page = viewer.get("/inventory", params=query).text
+    if len(rows) < MAX_ROWS:
+        assert len(data) - 1 == len(rows)  # the same rows
+    else:  # the page shows the first MAX_ROWS and says the download holds them all
+        assert len(data) - 1 > len(rows) == MAX_ROWS
+        assert f"下载文件包含全部 {len(data) - 1:,} 行" in page
+    for shown, exported in zip(rows, data[1:], strict=False):  # in the same order
+        assert len(shown) == len(exported)
+        assert all(_same(a, b) for a, b in zip(shown, exported, strict=True)), (shown, exported)
+    book = openpyxl.load_workbook(io.BytesIO(viewer.get("/inventory/export.xlsx", params=query).content))
+    sheet = list(book.active.iter_rows(values_only=True))
+    assert [str(h) for h in sheet[0]] == heads
+    assert len(sheet) == len(data)
+    for line, cells in zip(sheet[1:], data[1:], strict=True):
+        for value, text in zip(line, cells, strict=True):
+            if value is None:
+                assert text == ""
+            elif isinstance(value, dt.datetime):
+                assert value.date().isoformat() == text
+            elif isinstance(value, int | float):
+                assert value == pytest.approx(float(text))
+            else:
+                assert value == text
+
+
+def test_table_headers_carry_units_and_sort_buttons(viewer: TestClient) -> None:
+    page = viewer.get("/inventory", params={"date": DAY, "sort": "days_of_cover", "dir": "desc"}).text
+    heads, rows = _table(page)
+    assert "可售天数（天）" in heads
+    assert "现货可售（件）" in heads
+    assert "在途库存（件）" in heads
+    assert ('<th scope="col" aria-sort="descending"><button type="button" class="sort" '
+            'data-key="days_of_cover"') in page
+    assert page.count('<button type="button" class="sort"') == len(heads)
+    covers = [float("inf") if r[6] == "–" else _number(r[6]) for r in rows]
+    shown = [c for c in covers if c != float("inf")]
+    assert shown == sorted(shown, reverse=True)
+    assert '<script src="/static/sortable.js" defer></script>' in page
+    script = viewer.get("/static/sortable.js")
+    assert script.status_code == 200
+    assert "aria-sort" in script.text
+    en = viewer.get("/inventory", params={"date": DAY, "tab": "channels"},
+                    headers={"Accept-Language": "en"})
+    assert viewer.get("/inventory", params={"date": DAY, "sort": "nope"}).status_code == 400
+    assert en.status_code == 200
+
+
+def test_pages_agree_on_days_of_cover(viewer: TestClient, plan: service.PlanResult, app_and_ws: Any) -> None:
+    from ecomops.inventory.cover import by_sku
+
+    _h, slow = _table(viewer.get("/inventory", params={"date": DAY, "tab": "slow"}).text)
+    totals = by_sku(plan.rows).set_index("sku")
+    plan_page = {(r[0], r[2]): r[6] for r in _table(viewer.get(
+        "/inventory", params={"date": DAY, "q": ""}).text)[1]}
+    checked = 0
+    for row in slow[:4]:
+        sku, cover = row[0], row[5]
+        page = viewer.get(f"/inventory/sku/{sku}", params={"date": DAY}).text
+        per = [(unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in re.findall(
+            r'<tr class="sev-\w+">(.*?)</tr>', page, re.S)]
+        for cells in per:
+            warehouse, shown = cells[0], cells[6]
+            if (sku, warehouse) in plan_page:
+                assert plan_page[(sku, warehouse)] == shown  # plan tab == SKU page, per warehouse
+                checked += 1
+        total = re.search(r'<tr class="total" data-total="[^"]*">(.*?)</tr>', page, re.S)
+        if total:
+            tds = [unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                   for c in re.findall(r"<td[^>]*>(.*?)</td>", total.group(1), re.S)]
+            assert tds[5] == cover  # slow movers tab == SKU page's all-warehouses row
+        expected = totals.loc[sku, "days_of_cover"]
+        assert cover == ("–" if pd.isna(expected) else f"{expected:,.1f}")
+    assert checked

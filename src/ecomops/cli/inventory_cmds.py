@@ -110,10 +110,14 @@ def slow_movers(
     ctx: typer.Context,
     date: DateOpt = None,
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+    fast: RecentOpt = False,
 ) -> None:
     """Slow movers with ABC × XYZ class, margin, recommended action and the reason.
 
-    Example: ecomops --workspace ./shop inventory slow-movers --date 2026-11-24 --format json
+    Days of cover is available stock on hand / daily demand (in transit not counted); with --fast
+    the numbers are the console's (each series' recent demand rate).
+
+    Example: ecomops --workspace ./shop inventory slow-movers --date 2026-11-24 --fast --format json
     """
     from ecomops.inventory import service
 
@@ -121,7 +125,8 @@ def slow_movers(
     day = _day(ws, date)
     con = ws.read_only_analytics()
     try:
-        frame = service.slow_mover_report(con, day, ws.settings)
+        plan = service.replenishment_plan(con, day, ws.settings, fast=True) if fast else None
+        frame = service.slow_mover_report(con, day, ws.settings, plan=plan)
     finally:
         con.close()
     _emit(frame, fmt.value, ["sku", "stock", "days_of_cover", "days_since_last_sale", "margin_rate",

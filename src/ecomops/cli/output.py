@@ -14,6 +14,8 @@ from typing import Any
 
 from rich.table import Table
 
+from ecomops.cells import safe_cell
+
 
 class Format(StrEnum):
     table = "table"
@@ -52,11 +54,18 @@ def to_json(rows: Sequence[dict[str, Any]] | dict[str, Any], *, indent: int | No
 def to_csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
+    writer.writerow({c: safe_cell(str(c)) for c in columns})
     for row in rows:
-        writer.writerow({k: json_default(v) if v is not None and not isinstance(v, str | int | float)
-                         else v for k, v in row.items()})
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    """A CSV cell: plain numbers and text as they are, other values as their JSON text; text that a
+    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``…) escaped by ``safe_cell``."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return safe_cell(value if isinstance(value, str) else str(json_default(value)))
 
 
 def to_table(columns: Sequence[str], rows: Sequence[dict[str, Any]], title: str | None = None) -> Table:

@@ -19,6 +19,8 @@ platform penalties), up to the surplus it shows.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -82,3 +84,37 @@ def check(
     df["daily_demand"] = df["daily_demand"].round(2)
     return df[cols].sort_values(["at_risk_gmv", "impact", "channel", "sku"],
                                 ascending=[False, True, True, True], ignore_index=True)
+
+
+def _units(x: float, locale: str) -> str:
+    from babel.numbers import format_decimal
+
+    x = float(x)  # whole units from 10 on ("about 60 units"), one decimal below ("about 0.4 units")
+    return format_decimal(round(x) if x >= 10 else round(x, 1), "#,##0" if x >= 10 else "#,##0.#",
+                          locale=locale)
+
+
+def oversell_texts(row: Any, currency: str) -> dict[str, dict[str, str]]:
+    """The oversell sentence of a ``check`` row (``online_no_stock`` / ``oversell_risk``) in both
+    languages (``{"zh_CN": {"summary": ...}, "en": {...}}``): units as units, money as money."""
+    from babel.numbers import format_currency
+
+    from ecomops.i18n import label
+
+    listed, sellable = int(row.listed_stock), int(row.sellable)
+    suggested = int(row.suggested_listed_stock)
+    out: dict[str, dict[str, str]] = {}
+    for lang, locale in (("zh_CN", "zh_CN"), ("en", "en_US")):
+        money = format_currency(float(row.at_risk_gmv), currency, "¤#,##0", locale=locale,
+                                currency_digits=False)
+        units, channel = _units(row.oversold_units, locale), label("channel", str(row.channel), lang)
+        if lang == "zh_CN":
+            text = (f"{row.sku} 在{channel}显示库存 {listed:,} 件，但只有 {sellable:,} 件可发货："
+                    f"一周内约 {units} 件订单（约 {money} 成交额）将无法发货而被取消；"
+                    f"建议把上架库存改为 {suggested:,} 件。")
+        else:
+            text = (f"{row.sku} shows {listed:,} units on {channel} but only {sellable:,} units can ship: "
+                    f"within a week about {units} units ordered there (about {money} of GMV) could not "
+                    f"ship and would be cancelled; list {suggested:,} units.")
+        out[lang] = {"summary": text}
+    return out

@@ -118,7 +118,11 @@ def _overstock(skus: pd.DataFrame, products: pd.DataFrame, target: int, min_impa
             for r in over.itertuples()]
 
 
-def _channels(ch: pd.DataFrame, min_impact: float, high_impact: float) -> list[dict[str, Any]]:
+def _channels(ch: pd.DataFrame, min_impact: float, high_impact: float, *, language: str = "zh_CN",
+              currency: str = "CNY") -> list[dict[str, Any]]:
+    from ecomops.i18n import normalize
+    from ecomops.inventory.channels import oversell_texts
+
     out = []
     for r in ch[ch["issue"].notna()].itertuples():
         seg = {"channel": r.channel, "sku": r.sku}
@@ -133,9 +137,7 @@ def _channels(ch: pd.DataFrame, min_impact: float, high_impact: float) -> list[d
             sev: Severity = ("high" if risk >= high_impact or soon
                              else "medium" if risk >= min_impact else "low")
             rate = float(r.daily_demand)
-            text = (f"{r.sku} shows {int(r.listed_stock)} units on {r.channel} but only {int(r.sellable)} "
-                    f"can ship; about {_money(risk)} of orders within a week would be cancelled: list "
-                    f"{int(r.suggested_listed_stock)}.")
+            text = oversell_texts(r, currency)[normalize(language)]["summary"]  # units and money apart
             out.append({"metric": "days_of_cover", "segment": seg, "direction": "down",
                         "observed": round(float(r.sellable) / rate, 1) if rate > 0 else 0.0,
                         "expected": round(float(r.listed_stock) / rate, 1) if rate > 0 else 0.0,
@@ -166,7 +168,8 @@ def inventory_findings(con_or_backend: Any, date: dt.date, settings: Settings) -
         wh = {**everywhere.to_dict(), **held.to_dict()}
         raw += _stock(risk.skus, wh, t.min_impact, high)
         raw += _overstock(risk.skus, risk.products, t.target_cover_days, t.min_impact)
-    raw += _channels(service.channel_report(con_or_backend, date, settings), t.min_impact, high)
+    raw += _channels(service.channel_report(con_or_backend, date, settings), t.min_impact, high,
+                     language=settings.store.language, currency=settings.store.currency)
     findings = [
         Finding(id=f"f-{date.isoformat()}-inventory-{i:04d}", module="inventory", process_step="stock",
                 since=date, **{k: v for k, v in r.items() if k != "evidence"},

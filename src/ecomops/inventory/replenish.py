@@ -2,18 +2,21 @@
 
 For every stock position (latest snapshot of a SKU in a warehouse) and its daily forecast:
 
-- ``available`` = on_hand − reserved + inbound whose ETA falls within lead time + target cover
-  (inbound without an ETA is expected after one lead time);
+- ``available`` = the sellable stock on hand, max(on_hand − reserved, 0), and ``days_of_cover``
+  = available ÷ ``daily_demand`` (the mean forecast of the next four weeks): one definition,
+  ``ecomops.inventory.cover``. Stock in transit is not available: ``inbound`` is shown apart;
+- ``stock_position`` = on_hand − reserved + the inbound whose ETA falls within lead time + target
+  cover (inbound without an ETA is expected after one lead time): what an order is decided on;
 - the projected stock walks the forecast day by day, adding inbound on its ETA day; the first
-  day demand exceeds stock is the ``stockout_date``, and ``days_of_cover`` the (fractional) days
-  until then, extrapolated at the last weeks' rate beyond the forecast horizon;
+  day demand exceeds stock is the ``stockout_date`` (the projection is extrapolated at the last
+  weeks' rate beyond the forecast horizon);
 - ``safety_stock`` = z(service level) · σ · √lead time, σ the daily forecast error (RMSE) found
   in cross-validation; ``reorder_point`` = forecast demand over the lead time + safety stock;
-- when the stock position (available) is at or below the reorder point, order up to the demand
+- when the stock position is at or below the reorder point, order up to the demand
   of lead time + target cover plus safety stock, at least the MOQ;
-- ``risk``: ``high`` when the SKU runs out before an order placed today could arrive (or is out
-  already with nothing arriving first), ``medium`` when it must be ordered now (or runs out
-  within a week after the lead time), else ``low``;
+- ``risk``: ``high`` when the projection runs out before an order placed today could arrive (or
+  is out already with nothing arriving first), ``medium`` when it must be ordered now (or runs
+  out within a week after the lead time), else ``low``;
 - ``expected_lost_gmv``: the units the projection cannot serve within the lead time × price.
 """
 
@@ -27,12 +30,17 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from ecomops.inventory import cover as cover_of
+
 PLAN_COLUMNS = (
     "sku", "warehouse", "available", "daily_demand", "days_of_cover", "stockout_date",
     "reorder_point", "safety_stock", "suggested_order_qty", "supplier", "risk",
 )
 RATE_DAYS = 28
 MIN_CYCLE_UNITS = 0.5
+DEMAND_DECIMALS = 4
+"""``daily_demand`` keeps four decimals: days of cover is computed from the value shown in the row
+(two decimals made 254 units at 0.0714 a day read 1,814 days instead of 1,778)."""
 MAX_STOCKOUT_DAYS = 366
 """A stock-out further away than this is not projected (``stockout_date`` empty)."""
 DEMAND_FLOOR = 1e-9
@@ -114,15 +122,17 @@ def plan(
     arrivals = np.zeros_like(dem)
     rows = np.nonzero(counted & (eta_day < horizon))[0]
     arrivals[rows, eta_day[rows]] = inbound[rows]
-    available = now + np.where(counted, inbound, 0.0)
+    position = now + np.where(counted, inbound, 0.0)
+    available = cover_of.available(on_hand, pos["reserved"].fillna(0).to_numpy(dtype=float))
 
     cover, lost = walk(now, arrivals, dem, lead)
     rate = dem[:, -RATE_DAYS:].mean(axis=1)
     end_stock = np.maximum(now, 0) + arrivals.sum(axis=1) - dem.sum(axis=1)
     beyond = np.where(rate > 0, horizon + end_stock / np.where(rate > 0, rate, 1.0), np.nan)
     cover = np.where(np.isnan(cover), beyond, cover)
-    daily = dem[:, :RATE_DAYS].mean(axis=1)
+    daily = dem[:, :RATE_DAYS].mean(axis=1).round(DEMAND_DECIMALS)
     cover = np.where((daily <= 0) & (rate <= 0), np.nan, cover)
+    days_of_cover = cover_of.days_of_cover(available, daily)
 
     z = NormalDist().inv_cdf(pol.service_level)  # stdlib: scipy.stats costs seconds to import
     sigma = pos["rmse"].fillna(0.0).to_numpy(dtype=float)
@@ -132,17 +142,17 @@ def plan(
     lead_demand = take(lead)
     reorder = np.ceil(lead_demand + safety)
     on_sale = pos["status"].fillna("on_sale").ne("off_shelf").to_numpy()
-    need = np.ceil(take(lead + target) + safety - available)
+    need = np.ceil(take(lead + target) + safety - position)
     moq = pos["moq"].fillna(1).clip(lower=1).to_numpy(dtype=float)
-    order = np.where(on_sale & (available <= reorder) & (need > 0), np.maximum(need, moq), 0.0)
+    order = np.where(on_sale & (position <= reorder) & (need > 0), np.maximum(need, moq), 0.0)
 
     # a SKU expected to sell less than half a unit over lead time + target cover is not at risk
     selling = take(lead + target) >= MIN_CYCLE_UNITS
     high = selling & (cover < lead)
-    medium = selling & ~high & ((available <= reorder) | (cover < lead + 7))
+    medium = selling & ~high & ((position <= reorder) | (cover < lead + 7))
     risk = np.select([high, medium], ["high", "medium"], default="low")
     status = np.select(
-        [selling & (now <= 0), high, order > 0, cover > pol.overstock_factor * target, ~selling],
+        [selling & (now <= 0), high, order > 0, days_of_cover > pol.overstock_factor * target, ~selling],
         ["stockout", "at_risk", "reorder", "overstock", "no_demand"], default="ok")
 
     price = pos["price"].fillna(0.0).to_numpy(dtype=float)
@@ -159,8 +169,8 @@ def plan(
     out = pd.DataFrame({
         "sku": pos["sku"], "warehouse": pos["warehouse"],
         "available": available.round(0).astype(int),
-        "daily_demand": daily.round(2),
-        "days_of_cover": np.round(cover, 1),
+        "daily_demand": daily,
+        "days_of_cover": days_of_cover,
         "stockout_date": stockout,
         "reorder_point": reorder.astype(int),
         "safety_stock": safety.astype(int),
@@ -175,6 +185,7 @@ def plan(
         "reserved": pos["reserved"].fillna(0).astype(int),
         "inbound": inbound.astype(int),
         "inbound_eta": pos["inbound_eta"],
+        "stock_position": position.round(0).astype(int),
         "lead_time_days": lead,
         "moq": moq.astype(int),
         "lead_time_demand": lead_demand.round(1),

@@ -5,8 +5,9 @@ to another one, so the money question is asked of the SKU's total. For each SKU:
 
 - ``sellable`` = Σ warehouses max(on_hand − reserved, 0); inbound arrives on its ETA (without an
   ETA: after one lead time; an overdue ETA: tomorrow);
-- the stock walks the daily demand forward; ``days_of_cover`` is the (fractional) days until
-  demand first exceeds stock, ``stockout_date`` that day;
+- ``days_of_cover`` = sellable ÷ daily demand (``ecomops.inventory.cover``, the definition every
+  page uses); the stock, with inbound on its ETA, walks the daily demand forward and the first
+  day demand exceeds it is the ``stockout_date``;
 - ``relief_date``: when stock comes back, the first inbound after the stock-out or an order
   placed today (one lead time), whichever is earlier;
 - ``lost_units`` / ``expected_lost_gmv``: demand the stock cannot serve before an order placed
@@ -21,6 +22,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ecomops.inventory import cover as cover_of
 from ecomops.inventory.replenish import walk
 
 MIN_HORIZON = 28
@@ -38,7 +40,7 @@ def sku_risk(
     inbound_eta``), with ``rates`` (``unique_id`` = sku, ``daily_demand``, ``price``) and
     ``products`` (``sku, price, lead_time_days, supplier, status``)."""
     pos = positions.copy()
-    pos["sellable"] = (pos["on_hand"].fillna(0) - pos["reserved"].fillna(0)).clip(lower=0)
+    pos["sellable"] = cover_of.available(pos["on_hand"], pos["reserved"])
     pos["inbound"] = pos["inbound"].fillna(0).clip(lower=0)
     per = pos.groupby("sku", as_index=False).agg(
         sellable=("sellable", "sum"), on_hand=("on_hand", "sum"), inbound=("inbound", "sum"),
@@ -75,7 +77,7 @@ def sku_risk(
     relief = np.minimum(first, lead_arr)
     stockout = [None if np.isnan(c) else as_of + dt.timedelta(days=int(c) + (0 if c <= 0 and s <= 0 else 1))
                 for c, s in zip(cover, per["sellable"], strict=True)]
-    per["days_of_cover"] = np.round(cover, 1)
+    per["days_of_cover"] = cover_of.days_of_cover(per["sellable"], per["daily_demand"])
     per["stockout_date"] = stockout
     per["relief_date"] = [None if s is None else as_of + dt.timedelta(days=int(r) + 1)
                           for s, r in zip(stockout, relief, strict=True)]

@@ -11,12 +11,21 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ecomops.errors import NoDataError
 from ecomops.i18n import gettext_for
-from ecomops.inventory import channels, elasticity, queries, rate, replenish, risk, slow_movers, uplift
+from ecomops.inventory import (
+    channels,
+    cover,
+    elasticity,
+    queries,
+    rate,
+    replenish,
+    risk,
+    slow_movers,
+    uplift,
+)
 from ecomops.inventory.forecast import ForecastConfig, ForecastResult, forecast_demand
 from ecomops.settings import Settings
 
@@ -191,10 +200,8 @@ def slow_mover_report(con: Any, as_of: dt.date, settings: Settings,
     """Slow movers with their ABC × XYZ class, margin, action and reason."""
     plan = plan or replenishment_plan(con, as_of, settings)
     rows = plan.rows
-    stock = rows.groupby("sku", as_index=False).agg(
-        stock=("on_hand", "sum"), daily=("daily_demand", "sum"), available=("available", "sum"))
-    stock["days_of_cover"] = np.where(stock["daily"] > 0, stock["available"] / stock["daily"].where(
-        stock["daily"] > 0, 1), np.nan)
+    stock = rows.groupby("sku", as_index=False).agg(stock=("on_hand", "sum")).merge(
+        cover.by_sku(rows), on="sku")
     start = as_of - dt.timedelta(days=364)
     daily = _read(con, queries.DAILY_SKU, start=start, as_of=as_of)
     classes = slow_movers.abc_xyz(daily, as_of)
@@ -222,7 +229,8 @@ def channel_report(con: Any, as_of: dt.date, settings: Settings) -> pd.DataFrame
     return channels.check(listings, sellable, demand, prices)
 
 
-PURCHASE_EXTRA = ("title", "moq", "cost", "order_value", "order_by", "lead_time_days")
+PURCHASE_EXTRA = ("title", "inbound", "stock_position", "moq", "cost", "order_value", "order_by",
+                  "lead_time_days")
 
 
 def purchase_lines(plan: PlanResult) -> pd.DataFrame:
@@ -246,4 +254,4 @@ def write_plan_xlsx(plan: PlanResult, path: Any) -> None:
 
     from ecomops.inventory.export import plan_workbook
 
-    Path(path).write_bytes(plan_workbook(plan.rows, plan.purchase_orders, plan.as_of))
+    Path(path).write_bytes(plan_workbook(plan.rows, plan.purchase_orders, plan.as_of, purchase_lines(plan)))

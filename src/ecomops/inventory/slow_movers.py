@@ -8,7 +8,8 @@
   ``delist`` (no sale for 3 × slow_mover_days and a thin margin), ``clear`` (no sale for that
   long), ``reprice`` (demand is price-elastic, ε < −1, and the margin allows a cut), ``promote``
   (a margin of 40% or more pays for ads or a promotion), ``bundle`` (the category has an A-class
-  best seller to pair it with), else ``clear``.
+  best seller to pair it with that has stock to lend: at least the target cover; a best seller
+  that is out of stock or short of cover is never a partner), else ``clear``.
 """
 
 from __future__ import annotations
@@ -125,7 +126,9 @@ def slow_movers(
     df["abc"] = df["abc"].fillna("C")
     df["xyz"] = df["xyz"].fillna("Z")
     top = classes[classes["abc"] == "A"].merge(products[["sku", "category"]], on="sku")
-    best = top.sort_values("revenue", ascending=False).drop_duplicates("category")
+    top = top.merge(stock[["sku", "days_of_cover"]], on="sku", how="inner")
+    top = top[top["days_of_cover"].fillna(-1.0) >= target_cover_days]  # stock to lend to bundles
+    best = top.sort_values(["revenue", "sku"], ascending=[False, True]).drop_duplicates("category")
     best_of = dict(zip(best["category"].astype(str), best["sku"], strict=True))
     _ = gettext or str
     picks = [_action(r, slow_mover_days, target_cover_days, best_of, _) for _i, r in df.iterrows()]

@@ -104,12 +104,11 @@ def filtered(rows: pd.DataFrame, risk: str, warehouse: str, supplier: str, text:
         columns="_r")
 
 
-@router.get("/inventory")
-def inventory_page(
-    request: Request, pu: Viewer, date: str | None = None, tab: str = "plan", risk: str = "",
-    warehouse: str = "", supplier: str = "", q: str = "",
-) -> Response:
-    from ecomops.web.pages import render
+DIRS = ("asc", "desc")
+
+
+def _check(tab: str, risk: str, warehouse: str, supplier: str, q: str, sort: str, dir: str) -> None:
+    from ecomops.inventory.tables import TABLES
 
     if tab not in TABS:
         raise InputError(f"the page has the tabs {', '.join(TABS)}, not {tab!r}")
@@ -117,10 +116,56 @@ def inventory_page(
         raise InputError(f"risk is one of {', '.join(RISKS)}, not {risk!r}")
     if max(len(warehouse), len(supplier), len(q)) > MAX_TEXT:
         raise InputError(f"filters are at most {MAX_TEXT} characters")
+    if sort and sort not in TABLES[tab].keys:
+        raise InputError(f"the {tab} table sorts by {', '.join(TABLES[tab].keys)}, not {sort!r}")
+    if dir not in DIRS:
+        raise InputError(f"dir is asc or desc, not {dir!r}")
+
+
+def view(c: Console, day: dt.date, tab: str, filters: dict[str, str], sort: str = "",
+         dir: str = "asc") -> pd.DataFrame:
+    """Every row of the ``tab`` table for ``filters``, in the order shown (the page shows the first
+    ``MAX_ROWS``; the downloads write them all, same columns and order)."""
+    from ecomops.inventory.tables import TABLES
+    from ecomops.inventory.tables import sort as sort_rows
+
+    table = TABLES[tab]
+    if tab == "plan":
+        frame = filtered(plan_of(c, day).rows, filters["risk"], filters["warehouse"], filters["supplier"],
+                         filters["q"])
+    elif tab == "slow":
+        frame = slow_of(c, day)
+    else:
+        listings = channels_of(c, day)
+        frame = listings[listings["issue"].notna()].sort_values(["at_risk_gmv", "sku"],
+                                                                ascending=[False, True])
+    return sort_rows(frame.reset_index(drop=True), table, sort or None, dir == "desc")
+
+
+def _query(tab: str, day: dt.date, filters: dict[str, str], **extra: str) -> str:
+    from urllib.parse import urlencode
+
+    params = {"tab": tab, "date": day.isoformat(), **{k: v for k, v in filters.items() if v},
+              **{k: v for k, v in extra.items() if v}}
+    return urlencode(params)
+
+
+@router.get("/inventory")
+def inventory_page(
+    request: Request, pu: Viewer, date: str | None = None, tab: str = "plan", risk: str = "",
+    warehouse: str = "", supplier: str = "", q: str = "", sort: str = "", dir: str = "asc",
+) -> Response:
+    from ecomops.inventory.tables import TABLES, cells, headers
+    from ecomops.web.pages import render
+
+    _check(tab, risk, warehouse, supplier, q, sort, dir)
     c = console(request)
     day = c.briefs.day(date)
     filters = {"risk": risk, "warehouse": warehouse.strip(), "supplier": supplier.strip(), "q": q.strip()}
-    context: dict[str, Any] = {"day": day, "tab": tab, "filters": filters, "rows": [], "problem": None}
+    if tab != "plan":
+        filters = dict.fromkeys(filters, "")
+    context: dict[str, Any] = {"day": day, "tab": tab, "filters": filters, "rows": [], "problem": None,
+                               "sort": sort, "dir": dir}
     try:
         plan = plan_of(c, day)
     except NoDataError as exc:
@@ -129,20 +174,68 @@ def inventory_page(
     all_rows = plan.rows
     context["counts"] = {r: int((all_rows["risk"] == r).sum()) for r in RISKS}
     context["total"] = len(all_rows)
+    table = TABLES[tab]
+    frame = view(c, day, tab, filters, sort, dir)
+    shown = frame.head(MAX_ROWS)
+    values = cells(table, shown, pu.lang)
+    context.update(
+        table=table, columns=list(zip(table.columns, headers(table, pu.lang, c.ws.settings.store.currency),
+                                      strict=True)),
+        rows=[{"sku": str(r["sku"]), "risk": r.get("risk"), "href": sku_href(r["sku"], day), "cells": v}
+              for r, v in zip(records(shown), values, strict=True)],
+        matched=len(frame), query=_query(tab, day, filters),
+        sort_query={col.key: _query(tab, day, filters, sort=col.key,
+                                    dir="desc" if sort == col.key and dir == "asc" else "asc")
+                    for col in table.columns},
+        export_query=_query(tab, day, filters, sort=sort, dir=dir if sort else ""))
     if tab == "plan":
-        shown = filtered(all_rows, filters["risk"], filters["warehouse"], filters["supplier"], filters["q"])
-        context.update(
-            rows=linked(shown.head(MAX_ROWS), day), matched=len(shown), orders=records(plan.purchase_orders),
-            warehouses=sorted({str(w) for w in all_rows["warehouse"]}),
-            suppliers=sorted({str(s) for s in all_rows["supplier"]}))
-    elif tab == "slow":
-        context["rows"] = linked(slow_of(c, day), day)
-    else:
-        listings = channels_of(c, day)
-        issues = listings[listings["issue"].notna()].sort_values(["at_risk_gmv", "sku"],
-                                                                 ascending=[False, True])
-        context.update(rows=linked(issues, day), listings=len(listings))
+        context.update(orders=records(plan.purchase_orders),
+                       warehouses=sorted({str(w) for w in all_rows["warehouse"]}),
+                       suppliers=sorted({str(s) for s in all_rows["supplier"]}))
+    elif tab == "channels":
+        context["listings"] = len(channels_of(c, day))
     return render(request, "inventory.html", pu, **context)
+
+
+def _export(request: Request, pu: Any, fmt: str, date: str | None, tab: str, risk: str, warehouse: str,
+            supplier: str, q: str, sort: str, dir: str) -> Response:
+    from ecomops.inventory.export import table_csv, table_workbook
+    from ecomops.inventory.tables import TABLES, cells, headers
+
+    _check(tab, risk, warehouse, supplier, q, sort, dir)
+    c = console(request)
+    day = c.briefs.day(date)
+    filters = {"risk": risk, "warehouse": warehouse.strip(), "supplier": supplier.strip(), "q": q.strip()}
+    if tab != "plan":
+        filters = dict.fromkeys(filters, "")
+    table = TABLES[tab]
+    frame = view(c, day, tab, filters, sort, dir)
+    heads, rows = headers(table, pu.lang, c.ws.settings.store.currency), cells(table, frame, pu.lang)
+    name = {"plan": "replenishment-plan", "slow": "slow-movers", "channels": "channel-stock"}[tab]
+    if fmt == "csv":
+        return _download(table_csv(heads, rows), "text/csv; charset=utf-8", f"{name}-{day.isoformat()}.csv")
+    sheet = translations(pu.lang).gettext({"plan": "Replenishment plan", "slow": "Slow movers",
+                                           "channels": "Channel stock"}[tab])
+    return _download(table_workbook(sheet, heads, rows),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"{name}-{day.isoformat()}.xlsx")
+
+
+@router.get("/inventory/export.csv")
+def export_csv(request: Request, pu: Viewer, date: str | None = None, tab: str = "plan", risk: str = "",
+               warehouse: str = "", supplier: str = "", q: str = "", sort: str = "",
+               dir: str = "asc") -> Response:
+    """The table on screen (same rows, filters, columns and order) as CSV, headers in the reader's
+    language."""
+    return _export(request, pu, "csv", date, tab, risk, warehouse, supplier, q, sort, dir)
+
+
+@router.get("/inventory/export.xlsx")
+def export_xlsx(request: Request, pu: Viewer, date: str | None = None, tab: str = "plan", risk: str = "",
+                warehouse: str = "", supplier: str = "", q: str = "", sort: str = "",
+                dir: str = "asc") -> Response:
+    """The table on screen as an Excel sheet: the rows and columns of ``export.csv``."""
+    return _export(request, pu, "xlsx", date, tab, risk, warehouse, supplier, q, sort, dir)
 
 
 def _grid(frame: pd.DataFrame, start: dt.date, end: dt.date,
@@ -160,28 +253,49 @@ def _grid(frame: pd.DataFrame, start: dt.date, end: dt.date,
             {str(w): [round(float(v), 2) for v in wide[w]] for w in wide.columns})
 
 
-def sku_figures(detail: dict[str, pd.DataFrame], day: dt.date, sku: str, lang: str) -> list[tuple[str, Any]]:
+def _fmt(x: float, lang: str, decimals: int = 0) -> str:
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(round(float(x), decimals), pattern, locale="zh_CN" if lang == "zh_CN" else "en_US")
+
+
+def sku_figures(detail: dict[str, pd.DataFrame], day: dt.date, sku: str,
+                lang: str) -> list[tuple[str, Any, str]]:
     """The SKU page's charts: daily units sold, forecast with its 80% band per warehouse, and the
-    projected stock."""
+    projected stock; each with a one-sentence text alternative in ``lang``."""
     _ = translations(lang).gettext
     hist, fc, proj = detail["history"], detail["forecast"], detail["projection"]
     first = min(hist["ds"]).date() if len(hist) else day - dt.timedelta(days=RECENT_DAYS - 1)
     x, series = _grid(hist, first, day, "y")
-    figures: list[tuple[str, Any]] = [
-        ("history", charts.lines(x, series, f"{sku} · {_('Daily units sold')}"))]
+    total = sum(sum(v) for v in series.values())
+    figures: list[tuple[str, Any, str]] = [
+        ("history", charts.lines(x, series, f"{sku} · {_('Daily units sold')}"),
+         _("Units sold per day from %(start)s to %(end)s: %(total)s units in all.") % {
+             "start": x[0], "end": x[-1], "total": _fmt(total, lang)})]
     recent = x[-RECENT_DAYS:]
     names = {"actual": _("Units sold"), "forecast": _("Forecast"), "band": _("80% band")}
     for i, warehouse in enumerate(sorted({str(w) for w in fc["warehouse"]})):
         f = fc[fc["warehouse"].astype(str) == warehouse].sort_values("ds")
+        text = _("%(warehouse)s: %(total)s units forecast over the next %(days)s days, about %(daily)s "
+                 "units a day (80%% band on the first day: %(lo)s to %(hi)s units).") % {
+            "warehouse": warehouse, "total": _fmt(f["yhat"].sum(), lang), "days": len(f),
+            "daily": _fmt(f["yhat"].mean() if len(f) else 0.0, lang, 2),
+            "lo": _fmt(f["lo80"].iloc[0] if len(f) else 0.0, lang, 1),
+            "hi": _fmt(f["hi80"].iloc[0] if len(f) else 0.0, lang, 1)}
         figures.append((f"forecast-{i}", charts.forecast_band(
             recent, series.get(warehouse, [0.0] * len(x))[-RECENT_DAYS:],
             [d.date().isoformat() for d in f["ds"]], [round(float(v), 2) for v in f["yhat"]],
             [round(float(v), 2) for v in f["lo80"]], [round(float(v), 2) for v in f["hi80"]],
-            f"{warehouse} · {_('Forecast and 80% band')}", names)))
+            f"{warehouse} · {_('Forecast and 80% band')}", names), text))
     if len(proj):
         end = max(proj["ds"]).date()
         px, stock = _grid(proj, min(proj["ds"]).date(), end, "projected_stock")
-        figures.append(("projection", charts.stock_projection(px, stock, f"{sku} · {_('Projected stock')}")))
+        last = ", ".join(_("%(warehouse)s %(units)s units") % {"warehouse": w, "units": _fmt(v[-1], lang)}
+                         for w, v in stock.items())
+        figures.append(("projection", charts.stock_projection(px, stock, f"{sku} · {_('Projected stock')}"),
+                        _("Projected stock on %(end)s, with inbound on its arrival date: %(stock)s.") % {
+                            "end": end.isoformat(), "stock": last}))
     return figures
 
 
@@ -197,10 +311,13 @@ def sku_page(request: Request, pu: Viewer, sku: str, date: str | None = None) ->
     plan = plan_of(c, day)
     detail = _derived(c, ("inventory-sku", day, sku),
                       lambda cur: sku_detail(cur, day, c.ws.settings, sku, plan=plan))
+    from ecomops.inventory.cover import by_sku
+
     rows = records(detail["plan"])
     title = next((r["title"] for r in rows if r.get("title")), None)
+    total = records(by_sku(detail["plan"]))
     return render(request, "inventory_sku.html", pu, day=day, sku=sku, title=title, rows=rows,
-                  figures=sku_figures(detail, day, sku, pu.lang))
+                  total=total[0] if total else None, figures=sku_figures(detail, day, sku, pu.lang))
 
 
 def _download(body: bytes, media_type: str, name: str) -> Response:
@@ -216,8 +333,10 @@ def purchase_plan_csv(request: Request, _pu: Viewer, date: str | None = None) ->
 
     c = console(request)
     day = c.briefs.day(date)
+    from ecomops.inventory.export import csv_bytes
+
     lines = service.purchase_lines(plan_of(c, day))
-    body = lines.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    body = csv_bytes([str(col) for col in lines.columns], records(lines))
     return _download(body, "text/csv; charset=utf-8", f"purchase-plan-{day.isoformat()}.csv")
 
 
@@ -229,8 +348,10 @@ def purchase_plan_xlsx(request: Request, _pu: Viewer, date: str | None = None) -
     c = console(request)
     day = c.briefs.day(date)
     plan = plan_of(c, day)
+    from ecomops.inventory import service
+
     body = c.briefs.derived(("inventory-xlsx", day), lambda: plan_workbook(
-        plan.rows, plan.purchase_orders, plan.as_of))
+        plan.rows, plan.purchase_orders, plan.as_of, service.purchase_lines(plan)))
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"purchase-plan-{day.isoformat()}.xlsx")
 
