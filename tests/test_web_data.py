@@ -1,0 +1,57 @@
+"""The console's data page on a new workspace: uploads, their warnings, the rejects download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ecomops.workspace import Workspace
+from web_support import add_users, login
+
+
+@pytest.fixture
+def app_ws(workspace: Workspace) -> Iterator[tuple[Any, Workspace]]:
+    from ecomops.web.app import create_app
+
+    add_users(workspace, ("operator",))
+    yield create_app(workspace), workspace
+
+
+@pytest.fixture
+def operator(app_ws: tuple[Any, Workspace]) -> TestClient:
+    client = TestClient(app_ws[0])
+    client.csrf = login(client, "operator")  # type: ignore[attr-defined]
+    return client
+
+
+def _upload(client: TestClient, name: str, content: bytes) -> Any:
+    return client.post("/data/upload", data={"csrf": client.csrf},  # type: ignore[attr-defined]
+                       files={"files": (name, content, "text/csv")}, follow_redirects=False)
+
+
+def test_rejects_download_neutralises_formula_cells(operator: TestClient) -> None:
+    body = ("review_id,sku,rating,created_at,text\n"
+            "RV-1,SKU-1,\"=HYPERLINK(\"\"http://x\"\")\",2026-11-24 10:00,ok\n"
+            "RV-2,SKU-2,7,2026-11-24 10:00,ok\n"
+            "RV-3,SKU-3,-1,2026-11-24 10:00,ok\n"
+            "RV-4,SKU-4,@SUM(1),2026-11-24 10:00,ok\n"
+            "RV-5,SKU-5,+1+1,2026-11-24 10:00,ok\n"
+            "RV-6,SKU-6,5,2026-11-24 10:00,fine\n")
+    r = _upload(operator, "reviews.csv", body.encode())
+    assert r.status_code == 303, r.text[:300]
+    run_id = int(r.headers["location"].split("run=")[1])
+    got = operator.get(f"/data/rejects/{run_id}")
+    assert got.status_code == 200
+    assert got.headers["content-disposition"] == f'attachment; filename="rejects-{run_id}.csv"'
+    rows = list(csv.DictReader(io.StringIO(got.content.decode("utf-8-sig"))))
+    values = {r["value"] for r in rows}
+    assert values == {"'=HYPERLINK(\"http://x\")", "7", "'-1", "'@SUM(1)", "'+1+1"}
+    assert '"reviews.csv",2,"rating","7"' in got.text
+    for row in rows:
+        for cell in row.values():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
