@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,11 +14,11 @@ from web_support import add_users, login
 
 
 @pytest.fixture
-def app_ws(workspace: Workspace) -> Iterator[tuple[Any, Workspace]]:
+def app_ws(workspace: Workspace) -> tuple[Any, Workspace]:
     from ecomops.web.app import create_app
 
     add_users(workspace, ("operator",))
-    yield create_app(workspace), workspace
+    return create_app(workspace), workspace
 
 
 @pytest.fixture
@@ -55,3 +54,23 @@ def test_rejects_download_neutralises_formula_cells(operator: TestClient) -> Non
     for row in rows:
         for cell in row.values():
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+
+
+def test_upload_with_a_stray_quote_keeps_the_good_rows_and_shows_no_server_path(
+    operator: TestClient, app_ws: tuple[Any, Workspace]
+) -> None:
+    body = ('sku,title,category,price\nA1,good,c,1\nA2,"never closed,c,2\nA3,fine,c,3\n')
+    r = _upload(operator, "products.csv", body.encode())
+    assert r.status_code == 303, r.text[:300]
+    page = operator.get(r.headers["location"]).text
+    ws = app_ws[1]
+    assert str(ws.root) not in page
+    assert "uploads" not in page
+    with ws.app_sessions() as session:
+        from ecomops.store.appdb import ImportRun
+
+        run = session.query(ImportRun).order_by(ImportRun.id.desc()).first()
+        (f,) = run.summary["files"]
+    assert (f["status"], f["inserted"], f["rejected"]) == ("imported", 2, 1)
+    got = operator.get(f"/data/rejects/{run.id}").text
+    assert "never closed" in got

@@ -15,12 +15,14 @@ import logging
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from ecomops.errors import IngestError
+from ecomops.ingest.reader import SourceReadError, user_error
 from ecomops.ingest.rejects import RejectSink
 from ecomops.ingest.sqltext import ident, lit
 from ecomops.ingest.stage import ROW_COLUMN, stage_sql
@@ -95,7 +97,7 @@ def load_relation(
     try:
         cols = _columns(con, source)
     except duckdb.Error as exc:
-        raise IngestError(f"{source_file} cannot be read: {_first_line(exc)}") from exc
+        raise SourceReadError(f"{source_file} cannot be read: {_first_line(exc, source_file)}") from exc
     _check_required(table, cols, source_file)
     _drop_stale_stages(con)
     stage = f"{STAGE_PREFIX}{uuid.uuid4().hex[:10]}"
@@ -107,7 +109,9 @@ def load_relation(
         try:
             con.execute(f"CREATE TABLE {stage} AS {stage_sql(table, cols, settings, source)}")
         except duckdb.Error as exc:
-            raise IngestError(f"{source_file} cannot be read: {_first_line(exc)}") from exc
+            raise SourceReadError(
+                f"{source_file} cannot be read: {_first_line(exc, source_file)}"
+            ) from exc
         con.begin()
         log.debug("%s: transaction open, writing %s", source_file, table.name)
         try:
@@ -117,7 +121,7 @@ def load_relation(
             con.rollback()
             if isinstance(exc, duckdb.Error):
                 raise IngestError(
-                    f"{source_file} could not be imported: {_first_line(exc)}"
+                    f"{source_file} could not be imported: {_first_line(exc, source_file)}"
                 ) from exc
             raise
     finally:
@@ -138,8 +142,9 @@ def _drop_stale_stages(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+def _first_line(exc: BaseException, source_file: str) -> str:
+    """DuckDB's error as one line for the user, without the server's paths."""
+    return user_error(exc, Path(source_file))
 
 
 def _load(

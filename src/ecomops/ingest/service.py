@@ -30,7 +30,13 @@ from ecomops.ingest.profile import (
     template_select,
 )
 from ecomops.ingest.progress import Progress
-from ecomops.ingest.reader import EmptyFileError, file_kind, open_source, read_headers
+from ecomops.ingest.reader import (
+    EmptyFileError,
+    SourceReadError,
+    file_kind,
+    open_source,
+    read_headers,
+)
 from ecomops.ingest.rejects import RejectSink
 from ecomops.ingest.report import FileResult, FileStatus, ImportReport
 from ecomops.store.schema import TABLES
@@ -171,9 +177,30 @@ def _import_template(
     bars: Progress | None,
 ) -> FileResult:
     started = time.perf_counter()
+    try:
+        return _load_template(ws, con, path, rejects, bars, started, repair=False)
+    except SourceReadError as exc:
+        if file_kind(path) != "csv":
+            return FileResult(path.name, "unreadable", TEMPLATE.name, messages=(str(exc),),
+                              seconds=time.perf_counter() - started)
+        # DuckDB stopped on the file (a 200 MB field, a quote never closed): isolate those rows
+        # and import the rest.
+        log.info("%s: %s; reading again with the bad rows isolated", path.name, exc)
+    try:
+        return _load_template(ws, con, path, rejects, bars, started, repair=True)
+    except EcomopsError as exc:
+        return FileResult(path.name, _failed(exc), TEMPLATE.name, messages=(str(exc),),
+                          seconds=time.perf_counter() - started)
+
+
+def _load_template(
+    ws: Workspace, con: duckdb.DuckDBPyConnection, path: Path, rejects: RejectSink,
+    bars: Progress | None, started: float, *, repair: bool,
+) -> FileResult:
+    """One template file; raises ``SourceReadError`` when DuckDB's reader stops on it."""
     name = path.name
     try:
-        with open_source(con, path, ws.cache_dir / "import-tmp") as src:
+        with open_source(con, path, ws.cache_dir / "import-tmp", repair=repair) as src:
             table, _ = TEMPLATE.table_for(path, src.headers)
             if table is None:
                 msg = _unrecognised(path, src.headers)
@@ -186,6 +213,8 @@ def _import_template(
                     con, table, template_select(hm, src.from_sql), source_file=name,
                     settings=ws.settings, rejects=rejects, reader_rejects_sql=src.reader_rejects_sql,
                 )
+    except SourceReadError:
+        raise
     except EcomopsError as exc:
         return FileResult(name, _failed(exc), TEMPLATE.name, messages=(str(exc),),
                           seconds=time.perf_counter() - started)
