@@ -8,7 +8,6 @@ platform profiles that reshape a file in Python before loading it.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import itertools
 import logging
@@ -25,6 +24,8 @@ import pyarrow as pa
 
 from ecomops.errors import IngestError
 from ecomops.ingest.encoding import UTF8, UTF8_SIG, detect_encoding, open_bytes, transcode_to_utf8
+from ecomops.ingest.excel import excel_headers
+from ecomops.ingest.excel import excel_to_arrow as _excel_to_arrow
 from ecomops.ingest.repair import BadRow, isolate_bad_rows
 from ecomops.ingest.sqltext import ident, lit
 
@@ -130,8 +131,7 @@ def read_headers(path: Path) -> list[str]:
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{path.name} is empty")
     if kind == "excel":
-        rows = _excel_rows(path, nrows=1)
-        return [_cell_text(v) or "" for v in rows[0]] if rows else []
+        return excel_headers(path)
     if kind == "parquet":
         import pyarrow.parquet as pq
 
@@ -143,60 +143,9 @@ def read_headers(path: Path) -> list[str]:
     return next(csv.reader([line], delimiter=sniff_delimiter(line)), [])
 
 
-def _cell_text(value: object) -> str | None:
-    """One Excel cell as the text a CSV export would hold."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _excel_rows(path: Path, nrows: int | None = None) -> list[list[object]]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        with CalamineWorkbook.from_path(str(path)) as book:
-            for name in book.sheet_names:
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=True, nrows=nrows)
-                if rows:
-                    return rows  # type: ignore[return-value]
-    except (CalamineError, OSError, ValueError) as exc:
-        raise IngestError(f"{path.name} is not a readable Excel workbook: {exc}") from exc
-    return []
-
-
 def excel_to_arrow(path: Path) -> pa.Table:
-    """The first non-empty sheet of an Excel workbook as an Arrow table of strings.
-
-    The first row holds the headers; cells become the text a CSV export would hold (dates as
-    ISO text, whole numbers without ``.0``). Per cell in Python, because calamine hands back
-    Python objects; a sheet holds at most about a million rows.
-    """
-    rows = _excel_rows(path)
-    if not rows:
-        raise EmptyFileError(f"{path.name} is empty")
-    headers = _unique([_cell_text(v) or f"column{i}" for i, v in enumerate(rows[0])])
-    width = len(headers)
-    body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
-    columns = [[_cell_text(r[i]) if i < len(r) else None for r in body] for i in range(width)]
-    return pa.table({h: pa.array(c, pa.string()) for h, c in zip(headers, columns, strict=True)})
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        k = seen.get(n, 0)
-        seen[n] = k + 1
-        out.append(n if k == 0 else f"{n}_{k}")
-    return out
+    """The first non-empty sheet of an Excel workbook as an Arrow table of strings (see ``excel``)."""
+    return _excel_to_arrow(path, EmptyFileError)
 
 
 @dataclass(frozen=True)

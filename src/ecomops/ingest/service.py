@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from ecomops.errors import EcomopsError, IngestError, InputError
+from ecomops.ingest.excel import ExcelLimits, excel_limits
 from ecomops.ingest.headers import map_headers
 from ecomops.ingest.loader import TableResult, load_relation, load_table
 from ecomops.ingest.profile import (
@@ -77,6 +78,22 @@ def import_files(
     profile: str | None = None,
 ) -> ImportReport:
     """Import ``paths`` into ``ws`` (the console's upload calls this with the uploaded files)."""
+    imports = ws.settings.imports
+    limits = ExcelLimits(max_cells=imports.max_excel_cells,
+                         max_unpacked_bytes=imports.max_excel_unpacked_mb * 1_000_000)
+    with excel_limits(limits):
+        return _import_files(ws, paths, progress=progress, user=user, source=source, profile=profile)
+
+
+def _import_files(
+    ws: Workspace,
+    paths: list[Path],
+    *,
+    progress: bool,
+    user: str | None,
+    source: str | None,
+    profile: str | None,
+) -> ImportReport:
     forced = _named_profile(profile) if profile else None
     started = time.perf_counter()
     source = source or ", ".join(p.name for p in paths)
