@@ -19,6 +19,7 @@ import duckdb
 from ecomops.errors import EcomopsError, IngestError, InputError
 from ecomops.ingest.excel import ExcelLimits, excel_limits
 from ecomops.ingest.headers import map_headers
+from ecomops.ingest.history import finish_run, mark_interrupted, reclaim_space, start_run
 from ecomops.ingest.loader import TableResult, load_relation, load_table
 from ecomops.ingest.profile import (
     MATCH_THRESHOLD,
@@ -97,7 +98,22 @@ def _import_files(
     forced = _named_profile(profile) if profile else None
     started = time.perf_counter()
     source = source or ", ".join(p.name for p in paths)
-    run_id = _start_run(ws, source, user)
+    mark_interrupted(ws.app_sessions)
+    reclaim_space(ws.analytics)
+    run_id = start_run(ws.app_sessions, source, user)
+    try:
+        report = _run(ws, run_id, paths, forced, source, started, progress)
+    except BaseException:
+        finish_run(ws.app_sessions, run_id, None, failed=True)
+        raise
+    finish_run(ws.app_sessions, run_id, report)
+    return report
+
+
+def _run(
+    ws: Workspace, run_id: int, paths: list[Path], forced: SourceProfile | None, source: str,
+    started: float, progress: bool,
+) -> ImportReport:
     rejects = RejectSink(ws.rejects_dir / f"{run_id}.csv")
     con = ws.analytics
     con.execute("SET enable_progress_bar = true")
@@ -124,12 +140,10 @@ def _import_files(
                     results.extend(_import_profile(ws, con, profile, claimed, rejects, bars))
     order = {p.name: i for i, p in enumerate(paths)}
     results.sort(key=lambda r: order.get(r.file, len(order)))
-    report = ImportReport(
+    return ImportReport(
         import_id=run_id, source=source, files=tuple(results), rejects_path=rejects.written,
         seconds=time.perf_counter() - started,
     )
-    _finish_run(ws, run_id, report)
-    return report
 
 
 def _named_profile(name: str) -> SourceProfile:
@@ -304,26 +318,3 @@ def _import_profile(
             out.append(FileResult(n, "empty", profile.name, messages=(
                 f"{n}: the {profile.name} profile found nothing to import",)))
     return out
-
-
-def _start_run(ws: Workspace, source: str, user: str | None) -> int:
-    from ecomops.store.appdb import ImportRun
-
-    with ws.app_sessions() as session:
-        run = ImportRun(source=source, user=user, summary={})
-        session.add(run)
-        session.commit()
-        return int(run.id)
-
-
-def _finish_run(ws: Workspace, run_id: int, report: ImportReport) -> None:
-    from ecomops.store.appdb import ImportRun, utcnow
-
-    with ws.app_sessions() as session:
-        run = session.get(ImportRun, run_id)
-        if run is None:
-            return
-        run.finished_at = utcnow()
-        run.summary = report.to_dict()
-        run.rejects_path = str(report.rejects_path) if report.rejects_path else None
-        session.commit()
