@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from ecomops.errors import EcomopsError, IngestError, InputError
 from ecomops.ingest.excel import ExcelLimits, excel_limits
 from ecomops.ingest.headers import map_headers
 from ecomops.ingest.history import finish_run, mark_interrupted, reclaim_space, start_run
-from ecomops.ingest.loader import TableResult, load_relation, load_table
+from ecomops.ingest.loader import TableResult, load_relation, load_table, zone_offsets
+from ecomops.ingest.notices import file_warnings
 from ecomops.ingest.profile import (
     MATCH_THRESHOLD,
     TEMPLATE,
@@ -106,7 +108,7 @@ def _import_files(
     except BaseException:
         finish_run(ws.app_sessions, run_id, None, failed=True)
         raise
-    finish_run(ws.app_sessions, run_id, report)
+    finish_run(ws.app_sessions, run_id, report, [w.to_dict() for w in report.warnings])
     return report
 
 
@@ -140,6 +142,12 @@ def _run(
                     results.extend(_import_profile(ws, con, profile, claimed, rejects, bars))
     order = {p.name: i for i, p in enumerate(paths)}
     results.sort(key=lambda r: order.get(r.file, len(order)))
+    store = ws.settings.store
+    offsets = sorted(zone_offsets(store.timezone))
+    results = [
+        replace(r, warnings=file_warnings(r.file, r.tables, store.currency, store.timezone, offsets))
+        for r in results
+    ]
     return ImportReport(
         import_id=run_id, source=source, files=tuple(results), rejects_path=rejects.written,
         seconds=time.perf_counter() - started,
@@ -241,7 +249,8 @@ def _load_template(
                 return FileResult(name, "refused", TEMPLATE.name, messages=(_missing_message(path, hm),))
             with bars.track(name, path) if bars else nullcontext():
                 result = load_relation(
-                    con, table, template_select(hm, src.from_sql), source_file=name,
+                    con, table, template_select(hm, src.from_sql, ws.settings.store.currency),
+                    source_file=name,
                     settings=ws.settings, rejects=rejects, reader_rejects_sql=src.reader_rejects_sql,
                 )
     except SourceReadError:
