@@ -74,3 +74,37 @@ def test_upload_with_a_stray_quote_keeps_the_good_rows_and_shows_no_server_path(
     assert (f["status"], f["inserted"], f["rejected"]) == ("imported", 2, 1)
     got = operator.get(f"/data/rejects/{run.id}").text
     assert "never closed" in got
+
+
+def test_upload_of_a_usd_export_warns_in_the_readers_language_and_history_shows_failed_runs(
+    operator: TestClient, app_ws: tuple[Any, Workspace], datasets: Any
+) -> None:
+    import os
+
+    from ecomops.store.appdb import ImportRun
+
+    ws = app_ws[1]
+    export = datasets / "shopify_orders_exports" / "enavant_activewear_2019_2022" / "orders_export_1.csv"
+    r = _upload(operator, "orders_export_1.csv", export.read_bytes())
+    assert r.status_code == 303, r.text[:300]
+    page = operator.get(r.headers["location"]).text
+    assert "的金额是 USD，不是店铺币种 CNY" in page  # the operator reads Chinese (the default)
+    operator.post("/language", data={"csrf": operator.csrf, "lang": "en",  # type: ignore[attr-defined]
+                                     "next": "/data"})
+    page = operator.get(r.headers["location"]).text
+    assert "are in USD, not in the store currency CNY" in page
+    assert "UTC offset -04:00, -05:00" in page
+    # A run whose process is gone (killed) shows as failed, not as still importing.
+    with ws.app_sessions() as session:
+        dead = ImportRun(source="killed", summary={}, status="running", pid=2**22 + 7,
+                         host=__import__("socket").gethostname())
+        alive = ImportRun(source="going", summary={}, status="running", pid=os.getpid(),
+                          host=__import__("socket").gethostname())
+        session.add_all([dead, alive])
+        session.commit()
+        ids = (dead.id, alive.id)
+    page = operator.get("/data").text
+    assert "Import failed" in page
+    assert "Importing" in page
+    with ws.app_sessions() as session:
+        assert [session.get(ImportRun, i).status for i in ids] == ["failed", "running"]

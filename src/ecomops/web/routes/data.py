@@ -33,7 +33,11 @@ def upload_limit(request: Request) -> int:
 
 
 def history(request: Request, limit: int = HISTORY) -> list[ImportRun]:
-    with console(request).ws.app_sessions() as session:
+    from ecomops.ingest.history import mark_interrupted
+
+    sessions = console(request).ws.app_sessions
+    mark_interrupted(sessions)  # runs of a killed process show as failed, not as importing
+    with sessions() as session:
         return list(session.scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)))
 
 
