@@ -159,3 +159,13 @@ def test_cli_refuses_a_bomb_in_one_line_with_bounded_memory(workspace: Workspace
     assert "Traceback" not in proc.stderr
     rss_mb = int(next(line for line in err if line.startswith("maxrss_kb")).split()[1]) / 1024
     assert rss_mb < 250, f"peak memory {rss_mb:.0f} MB"
+
+
+def test_cells_are_counted_exactly_across_read_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_bomb(tmp_path / "b.xlsx", rows=997, cols=7)
+    for chunk in (7, 13, 64, 1 << 20):  # tags cut at every possible place
+        monkeypatch.setattr(excel, "CHUNK", chunk)
+        excel._CHECKED.clear()
+        assert excel.check_workbook(path, excel.ExcelLimits(max_cells=10**9)) == 998 * 7

@@ -93,8 +93,10 @@ def check_workbook(path: Path, limits: ExcelLimits | None = None) -> int:
                     tail = b""
                     while chunk := fh.read(CHUNK):
                         data = tail + chunk
-                        # a tag cut by the chunk's end is counted in the next round
-                        cut = max(0, len(data) - 16)
+                        # Count up to the last "<": a tag cut by the chunk's end starts there (a
+                        # match holds no "<" after its first byte) and is counted next round.
+                        cut = data.rfind(b"<")
+                        cut = len(data) if cut < 0 else cut
                         cells += len(_CELL.findall(data, 0, cut))
                         tail = data[cut:]
                         if cells > limits.max_cells:
