@@ -146,3 +146,28 @@ def test_template_money_header_unit_names_the_currency(
     report = import_folder(workspace, folder)
     assert report.files[0].inserted == imported
     assert _codes(report) == ([] if imported else ["currency"])
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh_CN", "orders_export_1.csv：1289 行（orders, order_lines, returns）的金额是 USD，不是店铺币种 CNY"),
+    ("en", "orders_export_1.csv: 1289 row(s) (orders, order_lines, returns) are in USD, not in the "
+           "store currency CNY"),
+])
+def test_cli_summary_warns_in_the_store_language(
+    datasets: Path, tmp_path: Path, language: str, expected: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    _ws(tmp_path, language=language).close()
+    proc = subprocess.run(
+        [sys.executable, "-m", "ecomops.cli.main", "--workspace", str(tmp_path / "ws"), "import",
+         "--quiet", str(datasets / SHOPIFY)],
+        capture_output=True, text=True, encoding="utf-8", timeout=300, check=False,
+        env={**os.environ, "COLUMNS": "400"},
+    )
+    assert proc.returncode != 0  # nothing was imported
+    text = " ".join(proc.stderr.split())
+    assert expected in text
+    assert "Traceback" not in proc.stderr
