@@ -14,7 +14,7 @@ import contextvars
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,7 +144,7 @@ def unique(names: list[str]) -> list[str]:
 
 
 @contextmanager
-def _sheet_rows(path: Path) -> Iterator[Iterator[list[object]]]:
+def _sheet_rows(path: Path) -> Iterator[Iterator[Sequence[object]]]:
     """The rows of the first non-empty sheet (after ``check_workbook``)."""
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -155,7 +155,8 @@ def _sheet_rows(path: Path) -> Iterator[Iterator[list[object]]]:
                 sheet = book.get_sheet_by_name(name)
                 if sheet.height == 0:
                     continue
-                yield iter(sheet.iter_rows())
+                rows: Iterator[Sequence[object]] = iter(sheet.iter_rows())
+                yield rows
                 return
             yield iter(())
     except (CalamineError, OSError, ValueError) as exc:
