@@ -104,12 +104,14 @@ def test_gross_margin_is_unavailable_not_zero_without_product_costs(brief: Brief
 
 
 def _brief_of(datasets: Path, tmp_path: Path, relative: str, profile: str, day: dt.date,
-              language: str = "en") -> Brief:
-    """The brief of ``day`` after importing ``datasets / relative`` into a new workspace."""
+              language: str = "en", currency: str = "CNY") -> Brief:
+    """The brief of ``day`` after importing ``datasets / relative`` into a new workspace (in
+    ``currency``: rows of an export in another currency are rejected)."""
     source = datasets / relative
     if not source.exists():
         pytest.skip(f"{source} is absent")
-    ws = Workspace.init(tmp_path / "ws", Settings(store=StoreSettings(language=language)))  # type: ignore[arg-type]
+    ws = Workspace.init(tmp_path / "ws", Settings(store=StoreSettings(  # type: ignore[arg-type]
+        language=language, currency=currency)))
     try:
         assert import_folder(ws, source, profile=profile).ok
         return build_brief(ws, day)
@@ -132,7 +134,7 @@ def test_an_ads_only_store_has_no_sales_figures_and_one_note_saying_so(
     datasets: Path, tmp_path: Path,
 ) -> None:
     brief = _brief_of(datasets, tmp_path, "amazon_sponsored_products_reports/uk_2023", "amazon_ads",
-                      dt.date(2023, 7, 10))
+                      dt.date(2023, 7, 10), currency="GBP")
     cards = {k["metric"]: k for k in brief_json(brief)["kpis"]}
     for metric in ("gmv", "orders", "aov", "return_rate", "gross_margin"):
         assert cards[metric]["status"] == "unavailable", metric
@@ -171,7 +173,7 @@ def test_online_retail_day_gmv_and_orders_match_the_raw_file(datasets: Path, tmp
 
 def test_a_chinese_store_reads_its_data_notes_in_chinese(datasets: Path, tmp_path: Path) -> None:
     brief = _brief_of(datasets, tmp_path, "amazon_sponsored_products_reports/uk_2023", "amazon_ads",
-                      dt.date(2023, 7, 10), language="zh_CN")
+                      dt.date(2023, 7, 10), language="zh_CN", currency="GBP")
     assert "店铺中没有订单：销售、转化、毛利和配送指标不可用。" in brief.notes
     assert "店铺中没有流量数据：访客数和转化率不可用。" in brief.notes
     assert not [n for n in brief.notes if n.isascii()]

@@ -9,6 +9,7 @@ import pytest
 
 from ecomops.errors import InputError
 from ecomops.ingest.service import import_folder
+from ecomops.settings import Settings, StoreSettings
 from ecomops.workspace import Workspace
 
 
@@ -29,7 +30,7 @@ def test_named_profile_reads_a_file_that_detection_would_not_claim(
     src = datasets / "shopify_orders_exports" / "enavant_activewear_2019_2022" / "orders_export_1.csv"
     renamed = tmp_path / "export-march.csv"
     shutil.copy(src, renamed)
-    ws = Workspace.init(tmp_path / "ws")
+    ws = Workspace.init(tmp_path / "ws", Settings(store=StoreSettings(currency="USD")))  # a USD export
     report = import_folder(ws, renamed, profile="shopify_orders")
     assert report.ok
     assert {f.profile for f in report.files} == {"shopify_orders"}

@@ -11,7 +11,7 @@ import pytest
 
 from ecomops.ingest.profiles.amazon import AmazonAdsProfile, report_kind
 from ecomops.ingest.service import import_folder
-from ecomops.settings import Settings
+from ecomops.settings import Settings, StoreSettings
 from ecomops.workspace import Workspace
 
 INDIA = "amazon_sponsored_products_reports/india_2020"
@@ -104,7 +104,9 @@ def india(datasets: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     folder = datasets / INDIA
     if not folder.is_dir():
         pytest.skip(f"{folder} is absent")
-    ws = Workspace.init(tmp_path_factory.mktemp("amazon") / "ws")
+    # The reports are in rupees: a store in INR (a CNY store rejects them, test_ingest_currency).
+    ws = Workspace.init(tmp_path_factory.mktemp("amazon") / "ws",
+                        Settings(store=StoreSettings(currency="INR")))
     report = import_folder(ws, folder)
     yield ws, report
     ws.close()
@@ -138,12 +140,14 @@ def test_reports_covered_by_finer_ones_say_so(india: tuple[Workspace, object]) -
 
 
 def test_performance_report_alone_is_rejected_for_lack_of_impressions(
-    datasets: Path, workspace: Workspace
+    datasets: Path, tmp_path: Path
 ) -> None:
     path = datasets / INDIA / "Sponsored Products Performance Over Time report (2).xlsx"
     if not path.is_file():
         pytest.skip(f"{path} is absent")
+    workspace = Workspace.init(tmp_path / "ws", Settings(store=StoreSettings(currency="INR")))
     report = import_folder(workspace, path)
+    workspace.close()
     (result,) = report.files
     assert result.profile == "amazon_ads"
     assert result.rejected == len(raw(path)) == 29

@@ -57,6 +57,8 @@ class DatabaseSettings(_Section):
 
 class ImportSettings(_Section):
     max_upload_mb: int = Field(200, ge=1)
+    max_excel_cells: int = Field(5_000_000, ge=1)
+    max_excel_unpacked_mb: int = Field(500, ge=1)
 
 
 class Settings(_Section):
@@ -106,6 +108,10 @@ app_url = ""
 [imports]
 # Largest file the console accepts for upload, in megabytes.
 max_upload_mb = 200
+# Most cells an Excel workbook may hold (Excel is read into memory; CSV has no such limit).
+max_excel_cells = 5000000
+# Most megabytes an Excel workbook may unpack to (its zip's declared sizes, checked first).
+max_excel_unpacked_mb = 500
 """
 
 

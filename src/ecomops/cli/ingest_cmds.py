@@ -41,6 +41,7 @@ def import_(
     from ecomops.ingest.service import import_folder
 
     ws = state(ctx).workspace()
+    lang = ws.settings.store.language
     try:
         report = import_folder(
             ws, folder, progress=not quiet and fmt is not Format.json, user=user, profile=profile
@@ -50,20 +51,21 @@ def import_(
     if fmt is Format.json:
         typer.echo(to_json(report.to_dict()))
     else:
-        _print_summary(report)
+        _print_summary(report, lang)
     if not report.ok:
         subfolders = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
         hint = (f"; subfolders are not read: import each of {', '.join(subfolders[:5])}"
                 f"{' …' if len(subfolders) > 5 else ''} on its own" if subfolders else "")
         raise IngestError(
             f"nothing could be imported from {folder}"
-            + (f": {report.files[0].messages[0]}" if len(report.files) == 1 and report.files[0].messages
+            + (f": {report.warnings[0].text(lang)}" if report.warnings
+               else f": {report.files[0].messages[0]}" if len(report.files) == 1 and report.files[0].messages
                else "")
             + hint
         )
 
 
-def _print_summary(report: ImportReport) -> None:
+def _print_summary(report: ImportReport, lang: str) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -98,6 +100,9 @@ def _print_summary(report: ImportReport) -> None:
         for message in f.messages:
             text = message if message.startswith(f.file) else f"{f.file}: {message}"
             err_console.print(f"  {text}", markup=False, highlight=False)
+    for warning in report.warnings:
+        # In the store's language (both are in the import history for the console).
+        err_console.print(f"  ! {warning.text(lang)}", style="yellow", markup=False, highlight=False)
     if report.rejects_path:
         err_console.print(
             f"{report.total_rejected} row(s) rejected; details in {report.rejects_path}",

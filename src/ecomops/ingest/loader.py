@@ -15,15 +15,18 @@ import logging
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ecomops.errors import IngestError
+from ecomops.ingest.reader import SourceReadError, user_error
 from ecomops.ingest.rejects import RejectSink
 from ecomops.ingest.sqltext import ident, lit
-from ecomops.ingest.stage import ROW_COLUMN, stage_sql
+from ecomops.ingest.stage import CURRENCY_REJECT, ROW_COLUMN, stage_sql
 from ecomops.settings import Settings
 from ecomops.store import derived
 from ecomops.store.analytics import add_missing_columns
@@ -51,6 +54,11 @@ class TableResult:
     """valid rows superseded by a later row with the same key in the same file"""
     seconds: float = 0.0
     messages: tuple[str, ...] = field(default=())
+    currencies: tuple[tuple[str, int], ...] = ()
+    """rows rejected for being in another currency than the store's: (currency, rows)"""
+    offsets: tuple[str, ...] = ()
+    """UTC offsets of ``offset_column``'s times that the store's time zone never has"""
+    offset_column: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -95,8 +103,9 @@ def load_relation(
     try:
         cols = _columns(con, source)
     except duckdb.Error as exc:
-        raise IngestError(f"{source_file} cannot be read: {_first_line(exc)}") from exc
+        raise SourceReadError(f"{source_file} cannot be read: {_first_line(exc, source_file)}") from exc
     _check_required(table, cols, source_file)
+    offset_column, offsets = _foreign_offsets(con, table, cols, source, settings.store.timezone)
     _drop_stale_stages(con)
     stage = f"{STAGE_PREFIX}{uuid.uuid4().hex[:10]}"
     try:
@@ -107,7 +116,9 @@ def load_relation(
         try:
             con.execute(f"CREATE TABLE {stage} AS {stage_sql(table, cols, settings, source)}")
         except duckdb.Error as exc:
-            raise IngestError(f"{source_file} cannot be read: {_first_line(exc)}") from exc
+            raise SourceReadError(
+                f"{source_file} cannot be read: {_first_line(exc, source_file)}"
+            ) from exc
         con.begin()
         log.debug("%s: transaction open, writing %s", source_file, table.name)
         try:
@@ -117,7 +128,7 @@ def load_relation(
             con.rollback()
             if isinstance(exc, duckdb.Error):
                 raise IngestError(
-                    f"{source_file} could not be imported: {_first_line(exc)}"
+                    f"{source_file} could not be imported: {_first_line(exc, source_file)}"
                 ) from exc
             raise
     finally:
@@ -125,7 +136,50 @@ def load_relation(
         con.execute(f"DROP TABLE IF EXISTS {stage}_new")
     seconds = time.perf_counter() - started
     log.info("%s → %s: %s in %.2fs", source_file, table.name, result, seconds)
-    return TableResult(**{**result, "seconds": seconds})
+    return TableResult(**{**result, "seconds": seconds, "offsets": offsets,
+                          "offset_column": offset_column})
+
+
+OFFSET_SAMPLE = 100_000
+_OFFSET_RE = r"([+-]\d{2}):?(\d{2})$"
+
+
+def zone_offsets(tz: str) -> set[str]:
+    """The UTC offsets (``+08:00``) the zone ``tz`` has had or will have around now."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    out = set()
+    for year in (2018, 2022, 2026):
+        for month in (1, 4, 7, 10):
+            off = dt.datetime(year, month, 1, 12, tzinfo=zone).utcoffset() or dt.timedelta()
+            minutes = int(off.total_seconds() // 60)
+            out.add(f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
+    return out
+
+
+def _foreign_offsets(
+    con: duckdb.DuckDBPyConnection, table: Table, cols: dict[str, str], source: str, tz: str
+) -> tuple[str | None, tuple[str, ...]]:
+    """The first text datetime column whose times carry UTC offsets the store's zone never
+    has, with those offsets (from the first rows of the file), or ``(None, ())``."""
+    for col in table.columns:
+        if col.type != "datetime" or cols.get(col.name) != "VARCHAR":
+            continue
+        v = ident(col.name)
+        rows = con.execute(
+            f"SELECT DISTINCT regexp_extract(trim({v}), {lit(_OFFSET_RE)}, 1) || ':' || "
+            f"regexp_extract(trim({v}), {lit(_OFFSET_RE)}, 2) FROM (SELECT {v} FROM {source} "
+            f"WHERE {v} IS NOT NULL LIMIT {OFFSET_SAMPLE}) WHERE regexp_matches(trim({v}), "
+            f"{lit(_OFFSET_RE)}) AND contains(substr(trim({v}), 11), ':') LIMIT 20"
+        ).fetchall()
+        seen = sorted({r[0] for r in rows if r[0] and r[0] != ":"})
+        if not seen:
+            continue
+        foreign = tuple(o for o in seen if o not in zone_offsets(tz))
+        return (col.name, foreign) if foreign else (None, ())
+    return None, ()
 
 
 def _drop_stale_stages(con: duckdb.DuckDBPyConnection) -> None:
@@ -138,8 +192,9 @@ def _drop_stale_stages(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+def _first_line(exc: BaseException, source_file: str) -> str:
+    """DuckDB's error as one line for the user, without the server's paths."""
+    return user_error(exc, Path(source_file))
 
 
 def _load(
@@ -173,6 +228,12 @@ def _load(
             "reason": [r[3] for r in skipped],
         }))
     rejects.add(bad)
+    currencies: dict[str, int] = {}
+    if bad.num_rows:
+        cur = bad.filter(pc.equal(bad.column("column"), CURRENCY_REJECT))
+        for value in cur.column("value").to_pylist():
+            code = str(value).strip().upper()
+            currencies[code] = currencies.get(code, 0) + 1
     messages: list[str] = []
     good = f"SELECT * EXCLUDE (_r, _err), rowid AS _pos FROM {stage} WHERE _err IS NULL"
     key = [ident(k) for k in table.key]
@@ -251,6 +312,7 @@ def _load(
         "table": table.name, "source_file": source_file, "read": total + len(skipped),
         "inserted": inserted - replaced, "replaced": replaced, "unchanged": unchanged,
         "rejected": n_bad + len(skipped), "duplicates": dups, "messages": tuple(messages),
+        "currencies": tuple(sorted(currencies.items())),
     }
 
 

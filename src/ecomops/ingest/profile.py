@@ -22,9 +22,11 @@ from typing import Protocol, runtime_checkable
 import duckdb
 import pyarrow as pa
 
+from ecomops.ingest.currency import file_currency, is_currency_header
 from ecomops.ingest.headers import HeaderMap, map_headers, normalize, table_from_headers, table_from_name
 from ecomops.ingest.reader import read_raw
 from ecomops.ingest.sqltext import ident, lit
+from ecomops.ingest.stage import CURRENCY_COLUMN
 from ecomops.settings import Settings
 from ecomops.store.schema import EXTRAS_COLUMN, TABLES, Table
 
@@ -88,9 +90,20 @@ def missing_headers(profile: SourceProfile, headers: Sequence[str]) -> list[str]
     return [h for h in wanted if normalize(h) not in have]
 
 
-def template_select(hm: HeaderMap, from_sql: str) -> str:
-    """SQL renaming a file's headers to contract columns, the other headers into ``extras``."""
+def template_select(hm: HeaderMap, from_sql: str, store_currency: str | None = None) -> str:
+    """SQL renaming a file's headers to contract columns, the other headers into ``extras``.
+
+    With ``store_currency``, the rows' currency goes to ``_currency`` (``stage``): from a
+    currency column (kept in ``extras`` too), else from a money header's unit (``Price (USD)``).
+    """
     parts = [f"{ident(src)} AS {ident(col)}" for col, src in hm.columns.items()]
+    if store_currency is not None:
+        money = [src for col, src in hm.columns.items() if hm.table.column(col).type == "money"]
+        column = next((h for h in hm.extras if is_currency_header(h)), None)
+        if money and column is not None:
+            parts.append(f"{ident(column)} AS {ident(CURRENCY_COLUMN)}")
+        elif money and (code := file_currency(money, store_currency)):
+            parts.append(f"{lit(code)} AS {ident(CURRENCY_COLUMN)}")
     if hm.extras and hm.table.extras:
         pairs = ", ".join(f"{lit(h)}, {ident(h)}" for h in hm.extras)
         parts.append(f"json_object({pairs}) AS {ident(EXTRAS_COLUMN)}")

@@ -8,10 +8,10 @@ platform profiles that reshape a file in Python before loading it.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import itertools
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +24,9 @@ import pyarrow as pa
 
 from ecomops.errors import IngestError
 from ecomops.ingest.encoding import UTF8, UTF8_SIG, detect_encoding, open_bytes, transcode_to_utf8
+from ecomops.ingest.excel import excel_headers
+from ecomops.ingest.excel import excel_to_arrow as _excel_to_arrow
+from ecomops.ingest.repair import BadRow, isolate_bad_rows
 from ecomops.ingest.sqltext import ident, lit
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,43 @@ class EmptyFileError(IngestError):
     """The file has no bytes, or no header row (reported as "empty", not as unreadable)."""
 
     code = "empty_file"
+
+
+class SourceReadError(IngestError):
+    """DuckDB's reader stopped on the file (a CSV may still import with its bad rows isolated)."""
+
+    code = "source_read"
+
+
+def user_error(exc: BaseException, path: Path, *others: Path) -> str:
+    """DuckDB's error as one line for the user: its first meaningful line, with every server
+    path (the file's own, an upload folder, a temporary copy) replaced by the file's name."""
+    lines = [x.strip() for x in str(exc).strip().splitlines() if x.strip()]
+    text = lines[0] if lines else exc.__class__.__name__
+    if len(lines) > 1 and ("CSV Error on Line" in text or "sniffing file" in text):
+        # The first line only says where; the second says what.
+        text = f"{text} {lines[1][:200]}"
+    for p in sorted({str(path), str(path.resolve()), *(str(o) for o in others)}, key=len, reverse=True):
+        text = text.replace(p, path.name)
+    return scrub_paths(text, path.name)
+
+
+_PATH_LIKE = re.compile(r"""(?:/|[A-Za-z]:\\)[^\s"',;)]+""")
+
+
+def scrub_paths(text: str, name: str) -> str:
+    """``text`` with every path of this machine in it (one whose folder exists) shown as ``name``:
+    messages reach console users, who must not learn the server's folders."""
+
+    def hide(m: re.Match[str]) -> str:
+        token = m.group(0)
+        try:
+            known = Path(token).parent.is_dir() and Path(token).parent != Path(token)
+        except (OSError, ValueError):
+            known = False
+        return name if known and len(token) > 1 else token
+
+    return _PATH_LIKE.sub(hide, text)
 
 
 SUFFIXES: dict[str, FileKind] = {
@@ -91,8 +131,7 @@ def read_headers(path: Path) -> list[str]:
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{path.name} is empty")
     if kind == "excel":
-        rows = _excel_rows(path, nrows=1)
-        return [_cell_text(v) or "" for v in rows[0]] if rows else []
+        return excel_headers(path)
     if kind == "parquet":
         import pyarrow.parquet as pq
 
@@ -104,60 +143,9 @@ def read_headers(path: Path) -> list[str]:
     return next(csv.reader([line], delimiter=sniff_delimiter(line)), [])
 
 
-def _cell_text(value: object) -> str | None:
-    """One Excel cell as the text a CSV export would hold."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _excel_rows(path: Path, nrows: int | None = None) -> list[list[object]]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        with CalamineWorkbook.from_path(str(path)) as book:
-            for name in book.sheet_names:
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=True, nrows=nrows)
-                if rows:
-                    return rows  # type: ignore[return-value]
-    except (CalamineError, OSError, ValueError) as exc:
-        raise IngestError(f"{path.name} is not a readable Excel workbook: {exc}") from exc
-    return []
-
-
 def excel_to_arrow(path: Path) -> pa.Table:
-    """The first non-empty sheet of an Excel workbook as an Arrow table of strings.
-
-    The first row holds the headers; cells become the text a CSV export would hold (dates as
-    ISO text, whole numbers without ``.0``). Per cell in Python, because calamine hands back
-    Python objects; a sheet holds at most about a million rows.
-    """
-    rows = _excel_rows(path)
-    if not rows:
-        raise EmptyFileError(f"{path.name} is empty")
-    headers = _unique([_cell_text(v) or f"column{i}" for i, v in enumerate(rows[0])])
-    width = len(headers)
-    body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
-    columns = [[_cell_text(r[i]) if i < len(r) else None for r in body] for i in range(width)]
-    return pa.table({h: pa.array(c, pa.string()) for h, c in zip(headers, columns, strict=True)})
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        k = seen.get(n, 0)
-        seen[n] = k + 1
-        out.append(n if k == 0 else f"{n}_{k}")
-    return out
+    """The first non-empty sheet of an Excel workbook as an Arrow table of strings (see ``excel``)."""
+    return _excel_to_arrow(path, EmptyFileError)
 
 
 @dataclass(frozen=True)
@@ -173,6 +161,8 @@ class OpenedSource:
     encoding: str | None = None
     reader_rejects_sql: str | None = None
     """for CSV: the lines DuckDB's reader could not parse, as ``(row, "column", value, reason)``"""
+    repaired: bool = False
+    """rows DuckDB could not get past were isolated first (``repair.isolate_bad_rows``)"""
 
 
 def _csv_sql(path: Path, delimiter: str, rejects: str) -> str:
@@ -183,20 +173,38 @@ def _csv_sql(path: Path, delimiter: str, rejects: str) -> str:
     )
 
 
-def _reader_rejects_sql(rejects: str) -> str:
+def _reader_rejects_sql(rejects: str, isolated: list[BadRow] | None = None) -> str:
     # ``line`` counts records with the header as 1 (a quoted cell spanning lines stays one
     # record), so data row = line - 1. DuckDB logs one error per surplus field of a line: keep
     # the first of each line, so that the line counts (and shifts later row numbers) once.
-    return (
+    sql = (
         f"SELECT DISTINCT ON (line) CAST(line - 1 AS BIGINT) AS row, column_name AS \"column\", "
         f"csv_line AS value, 'the line could not be read: ' || lower(CAST(error_type AS VARCHAR)) "
         f"|| ' (' || error_message || ')' AS reason FROM {ident(rejects)} ORDER BY line, column_idx"
     )
+    if not isolated:
+        return sql
+    values = ", ".join(
+        f"(CAST({b.row} AS BIGINT), CAST(NULL AS VARCHAR), {lit(b.value)}, {lit(b.reason)})"
+        for b in isolated
+    )
+    # Rows the repair pass left out come first in the file's numbering; DuckDB's own (rare after
+    # the repair) are numbered in the clean copy, which is close enough for a message.
+    return (
+        f"SELECT * FROM (VALUES {values}) isolated(row, \"column\", value, reason) "
+        f"UNION ALL SELECT * FROM ({sql})"
+    )
 
 
 @contextmanager
-def open_source(con: duckdb.DuckDBPyConnection, path: Path, tmp_dir: Path) -> Iterator[OpenedSource]:
-    """Prepare ``path`` for reading on ``con``; temporary files and views go when the block ends."""
+def open_source(
+    con: duckdb.DuckDBPyConnection, path: Path, tmp_dir: Path, *, repair: bool = False
+) -> Iterator[OpenedSource]:
+    """Prepare ``path`` for reading on ``con``; temporary files and views go when the block ends.
+
+    ``repair`` (CSV only) first copies the file without the rows DuckDB's reader cannot get past
+    (see ``repair.isolate_bad_rows``); those rows come back in ``reader_rejects_sql``.
+    """
     kind = file_kind(path)
     if kind is None:
         raise IngestError(f"{path.name}: unsupported file type {path.suffix or '(none)'}")
@@ -209,7 +217,7 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, tmp_dir: Path) -> It
     views: list[str] = []
     try:
         if kind == "csv":
-            src = _open_csv(con, path, tmp_dir, tag, cleanup)
+            src = _open_csv(con, path, tmp_dir, tag, cleanup, repair=repair)
         elif kind == "excel":
             view = f"_xl_{tag}"
             con.register(view, excel_to_arrow(path))
@@ -230,11 +238,12 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, tmp_dir: Path) -> It
 
 
 def _open_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, tmp_dir: Path, tag: str, cleanup: list[Path]
+    con: duckdb.DuckDBPyConnection, path: Path, tmp_dir: Path, tag: str, cleanup: list[Path],
+    *, repair: bool = False,
 ) -> OpenedSource:
     encoding = detect_encoding(path)
     csv_path = path
-    if encoding not in (UTF8, UTF8_SIG):
+    if encoding not in (UTF8, UTF8_SIG) or (repair and path.name.lower().endswith(".gz")):
         tmp_dir.mkdir(parents=True, exist_ok=True)
         csv_path = tmp_dir / f"{tag}.csv"
         cleanup.append(csv_path)
@@ -243,32 +252,53 @@ def _open_csv(
     if not head.strip():
         raise EmptyFileError(f"{path.name} is empty")
     delimiter = sniff_delimiter(_first_line(head))
+    isolated: list[BadRow] = []
+    if repair:
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        clean = tmp_dir / f"{tag}.clean.csv"
+        cleanup.append(clean)
+        isolated = isolate_bad_rows(csv_path, clean, delimiter)
+        log.info("%s: %d row(s) isolated before reading", path.name, len(isolated))
+        csv_path = clean
     rejects = f"_csvrej_{tag}"
     sql = _csv_sql(csv_path, delimiter, rejects)
     return OpenedSource(
-        path, "csv", _describe(con, sql, path), sql, encoding, _reader_rejects_sql(rejects)
+        path, "csv", _describe(con, sql, path, csv_path), sql, encoding,
+        _reader_rejects_sql(rejects, isolated), repaired=repair,
     )
 
 
-def _describe(con: duckdb.DuckDBPyConnection, from_sql: str, path: Path) -> list[str]:
+def _describe(
+    con: duckdb.DuckDBPyConnection, from_sql: str, path: Path, *others: Path
+) -> list[str]:
     try:
         return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {from_sql}").fetchall()]
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise IngestError(f"{path.name} cannot be read: {first}") from exc
+        raise SourceReadError(f"{path.name} cannot be read: {user_error(exc, path, *others)}") from exc
 
 
 def read_raw(path: Path, tmp_dir: Path | None = None) -> tuple[list[str], pa.Table]:
     """The headers and rows of ``path`` as an Arrow table of strings (one column per header).
 
     Encoding detection, Excel and Parquet as for the generic import. Lines DuckDB cannot parse
-    (wrong number of fields) are left out and logged.
+    (wrong number of fields) are left out and logged; when its reader stops on a CSV (a huge
+    field, a quote never closed), those rows are isolated and the file read again.
     """
+    try:
+        return _read_raw(path, tmp_dir, repair=False)
+    except SourceReadError:
+        if file_kind(path) != "csv":
+            raise
+        log.info("%s: reading again with the bad rows isolated", path.name)
+    return _read_raw(path, tmp_dir, repair=True)
+
+
+def _read_raw(path: Path, tmp_dir: Path | None, *, repair: bool) -> tuple[list[str], pa.Table]:
     import tempfile
 
     with tempfile.TemporaryDirectory(dir=tmp_dir) as tmp, duckdb.connect() as con:
         con.execute("SET enable_progress_bar = false")
-        with open_source(con, path, Path(tmp)) as src:
+        with open_source(con, path, Path(tmp), repair=repair) as src:
             cols = ", ".join(f"CAST({ident(h)} AS VARCHAR) AS {ident(h)}" for h in src.headers)
             try:
                 data = con.sql(f"SELECT {cols} FROM {src.from_sql}").to_arrow_table()
@@ -277,6 +307,7 @@ def read_raw(path: Path, tmp_dir: Path | None = None) -> tuple[list[str], pa.Tab
                     for row, reason in itertools.islice(bad, 20):
                         log.warning("%s row %s left out: %s", path.name, row, reason)
             except duckdb.Error as exc:
-                first = str(exc).strip().splitlines()[0]
-                raise IngestError(f"{path.name} cannot be read: {first}") from exc
+                raise SourceReadError(
+                    f"{path.name} cannot be read: {user_error(exc, path, Path(tmp))}"
+                ) from exc
         return list(src.headers), data

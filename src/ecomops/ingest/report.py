@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ecomops.ingest.loader import TableResult
+from ecomops.ingest.notices import ImportWarning
 
 FileStatus = Literal["imported", "empty", "refused", "unreadable", "skipped"]
 
@@ -21,6 +22,8 @@ class FileResult:
     tables: tuple[TableResult, ...] = ()
     messages: tuple[str, ...] = ()
     seconds: float = 0.0
+    warnings: tuple[ImportWarning, ...] = ()
+    """what the user must know beyond rejected rows (another currency, another time zone)"""
 
     @property
     def table(self) -> str | None:
@@ -62,6 +65,7 @@ class FileResult:
             "replaced": self.replaced, "unchanged": self.unchanged, "rejected": self.rejected,
             "seconds": round(self.seconds, 3), "messages": list(self.messages),
             "tables": [t.to_dict() for t in self.tables],
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
 
@@ -75,6 +79,10 @@ class ImportReport:
     rejects_path: Path | None = None
     seconds: float = 0.0
     messages: tuple[str, ...] = field(default=())
+
+    @property
+    def warnings(self) -> tuple[ImportWarning, ...]:
+        return tuple(w for f in self.files for w in f.warnings)
 
     @property
     def total_rejected(self) -> int:
@@ -103,4 +111,5 @@ class ImportReport:
             "rejects_path": str(self.rejects_path) if self.rejects_path else None,
             "seconds": round(self.seconds, 3), "messages": list(self.messages),
             "tables": self.table_totals(), "files": [f.to_dict() for f in self.files],
+            "warnings": [w.to_dict() for w in self.warnings],
         }

@@ -37,6 +37,11 @@ TYPE_REASONS = {
     "date": "not a date (expected YYYY-MM-DD)",
     "datetime": "not a date and time (expected YYYY-MM-DD HH:MM[:SS])",
 }
+AMOUNT_LIMIT = 1e12
+"""Money and numbers must lie strictly inside ±1e12: no shop's order, cost or budget comes near,
+while 1e308 or 1e300 (a typo, a broken export, a test) would overflow every sum downstream
+(anomaly detection failed with ``decimal.InvalidOperation`` on such a GMV)."""
+RANGE_REASON = f"amount out of range (at most {AMOUNT_LIMIT:g} either way)"
 
 
 def _formats(fmts: tuple[str, ...]) -> str:
@@ -158,6 +163,8 @@ def _reason(col: Column, v: str, t: str) -> str | None:
             whens.append(f"WHEN {v} IS NOT NULL AND {t} IS NULL THEN {lit('not one of: ' + shown)}")
         else:
             whens.append(f"WHEN {v} IS NOT NULL AND {t} IS NULL THEN {lit(TYPE_REASONS[col.type])}")
+    if col.type in ("money", "number"):
+        whens.append(f"WHEN abs({t}) >= {AMOUNT_LIMIT!r} THEN {lit(RANGE_REASON)}")
     if col.min is not None:
         whens.append(f"WHEN {t} < {col.min!r} THEN {lit(f'must be at least {col.min:g}')}")
     if col.max is not None:

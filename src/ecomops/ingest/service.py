@@ -11,14 +11,18 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from ecomops.errors import EcomopsError, IngestError, InputError
+from ecomops.ingest.excel import ExcelLimits, excel_limits
 from ecomops.ingest.headers import map_headers
-from ecomops.ingest.loader import TableResult, load_relation, load_table
+from ecomops.ingest.history import finish_run, mark_interrupted, reclaim_space, start_run
+from ecomops.ingest.loader import TableResult, load_relation, load_table, zone_offsets
+from ecomops.ingest.notices import file_warnings
 from ecomops.ingest.profile import (
     MATCH_THRESHOLD,
     TEMPLATE,
@@ -30,7 +34,13 @@ from ecomops.ingest.profile import (
     template_select,
 )
 from ecomops.ingest.progress import Progress
-from ecomops.ingest.reader import EmptyFileError, file_kind, open_source, read_headers
+from ecomops.ingest.reader import (
+    EmptyFileError,
+    SourceReadError,
+    file_kind,
+    open_source,
+    read_headers,
+)
 from ecomops.ingest.rejects import RejectSink
 from ecomops.ingest.report import FileResult, FileStatus, ImportReport
 from ecomops.store.schema import TABLES
@@ -71,10 +81,41 @@ def import_files(
     profile: str | None = None,
 ) -> ImportReport:
     """Import ``paths`` into ``ws`` (the console's upload calls this with the uploaded files)."""
+    imports = ws.settings.imports
+    limits = ExcelLimits(max_cells=imports.max_excel_cells,
+                         max_unpacked_bytes=imports.max_excel_unpacked_mb * 1_000_000)
+    with excel_limits(limits):
+        return _import_files(ws, paths, progress=progress, user=user, source=source, profile=profile)
+
+
+def _import_files(
+    ws: Workspace,
+    paths: list[Path],
+    *,
+    progress: bool,
+    user: str | None,
+    source: str | None,
+    profile: str | None,
+) -> ImportReport:
     forced = _named_profile(profile) if profile else None
     started = time.perf_counter()
     source = source or ", ".join(p.name for p in paths)
-    run_id = _start_run(ws, source, user)
+    mark_interrupted(ws.app_sessions)
+    reclaim_space(ws.analytics)
+    run_id = start_run(ws.app_sessions, source, user)
+    try:
+        report = _run(ws, run_id, paths, forced, source, started, progress)
+    except BaseException:
+        finish_run(ws.app_sessions, run_id, None, failed=True)
+        raise
+    finish_run(ws.app_sessions, run_id, report, [w.to_dict() for w in report.warnings])
+    return report
+
+
+def _run(
+    ws: Workspace, run_id: int, paths: list[Path], forced: SourceProfile | None, source: str,
+    started: float, progress: bool,
+) -> ImportReport:
     rejects = RejectSink(ws.rejects_dir / f"{run_id}.csv")
     con = ws.analytics
     con.execute("SET enable_progress_bar = true")
@@ -101,12 +142,16 @@ def import_files(
                     results.extend(_import_profile(ws, con, profile, claimed, rejects, bars))
     order = {p.name: i for i, p in enumerate(paths)}
     results.sort(key=lambda r: order.get(r.file, len(order)))
-    report = ImportReport(
+    store = ws.settings.store
+    offsets = sorted(zone_offsets(store.timezone))
+    results = [
+        replace(r, warnings=file_warnings(r.file, r.tables, store.currency, store.timezone, offsets))
+        for r in results
+    ]
+    return ImportReport(
         import_id=run_id, source=source, files=tuple(results), rejects_path=rejects.written,
         seconds=time.perf_counter() - started,
     )
-    _finish_run(ws, run_id, report)
-    return report
 
 
 def _named_profile(name: str) -> SourceProfile:
@@ -171,9 +216,30 @@ def _import_template(
     bars: Progress | None,
 ) -> FileResult:
     started = time.perf_counter()
+    try:
+        return _load_template(ws, con, path, rejects, bars, started, repair=False)
+    except SourceReadError as exc:
+        if file_kind(path) != "csv":
+            return FileResult(path.name, "unreadable", TEMPLATE.name, messages=(str(exc),),
+                              seconds=time.perf_counter() - started)
+        # DuckDB stopped on the file (a 200 MB field, a quote never closed): isolate those rows
+        # and import the rest.
+        log.info("%s: %s; reading again with the bad rows isolated", path.name, exc)
+    try:
+        return _load_template(ws, con, path, rejects, bars, started, repair=True)
+    except EcomopsError as exc:
+        return FileResult(path.name, _failed(exc), TEMPLATE.name, messages=(str(exc),),
+                          seconds=time.perf_counter() - started)
+
+
+def _load_template(
+    ws: Workspace, con: duckdb.DuckDBPyConnection, path: Path, rejects: RejectSink,
+    bars: Progress | None, started: float, *, repair: bool,
+) -> FileResult:
+    """One template file; raises ``SourceReadError`` when DuckDB's reader stops on it."""
     name = path.name
     try:
-        with open_source(con, path, ws.cache_dir / "import-tmp") as src:
+        with open_source(con, path, ws.cache_dir / "import-tmp", repair=repair) as src:
             table, _ = TEMPLATE.table_for(path, src.headers)
             if table is None:
                 msg = _unrecognised(path, src.headers)
@@ -183,9 +249,12 @@ def _import_template(
                 return FileResult(name, "refused", TEMPLATE.name, messages=(_missing_message(path, hm),))
             with bars.track(name, path) if bars else nullcontext():
                 result = load_relation(
-                    con, table, template_select(hm, src.from_sql), source_file=name,
+                    con, table, template_select(hm, src.from_sql, ws.settings.store.currency),
+                    source_file=name,
                     settings=ws.settings, rejects=rejects, reader_rejects_sql=src.reader_rejects_sql,
                 )
+    except SourceReadError:
+        raise
     except EcomopsError as exc:
         return FileResult(name, _failed(exc), TEMPLATE.name, messages=(str(exc),),
                           seconds=time.perf_counter() - started)
@@ -258,26 +327,3 @@ def _import_profile(
             out.append(FileResult(n, "empty", profile.name, messages=(
                 f"{n}: the {profile.name} profile found nothing to import",)))
     return out
-
-
-def _start_run(ws: Workspace, source: str, user: str | None) -> int:
-    from ecomops.store.appdb import ImportRun
-
-    with ws.app_sessions() as session:
-        run = ImportRun(source=source, user=user, summary={})
-        session.add(run)
-        session.commit()
-        return int(run.id)
-
-
-def _finish_run(ws: Workspace, run_id: int, report: ImportReport) -> None:
-    from ecomops.store.appdb import ImportRun, utcnow
-
-    with ws.app_sessions() as session:
-        run = session.get(ImportRun, run_id)
-        if run is None:
-            return
-        run.finished_at = utcnow()
-        run.summary = report.to_dict()
-        run.rejects_path = str(report.rejects_path) if report.rejects_path else None
-        session.commit()

@@ -14,6 +14,11 @@ from ecomops.store.schema import EXTRAS_COLUMN, Table
 
 ROW_COLUMN = "_row"
 """Optional source column: the row number to show in reject messages (else the file position)."""
+CURRENCY_COLUMN = "_currency"
+"""Optional source column: the currency of the row's amounts (ISO code; empty = the store's).
+A row in another currency than the store's is rejected: amounts are never mixed."""
+CURRENCY_REJECT = "currency"
+"""The ``column`` of such a reject in the rejects file."""
 
 
 def stage_sql(table: Table, cols: dict[str, str], settings: Settings, source: str) -> str:
@@ -51,6 +56,15 @@ def stage_sql(table: Table, cols: dict[str, str], settings: Settings, source: st
     clean.append(f"{extras} AS _x")
     row = f"CAST({ident(ROW_COLUMN)} AS BIGINT)" if ROW_COLUMN in cols else "CAST(NULL AS BIGINT)"
     clean.append(f"{row} AS _r")
+    money = any(c.type == "money" for c in table.columns if c.name in cols)
+    if CURRENCY_COLUMN in cols and money:
+        store = settings.store.currency.upper()
+        cur = ident("_cur")
+        clean.append(f"NULLIF(upper(trim(CAST({ident(CURRENCY_COLUMN)} AS VARCHAR))), '') AS {cur}")
+        errors.append((CURRENCY_REJECT, cur, (
+            f"CASE WHEN {cur} IS NOT NULL AND {cur} <> {lit(store)} THEN 'amounts in ' || {cur} || "
+            f"{lit(f', not in the store currency {store}')} END"
+        )))
     if errors:
         any_bad = " OR ".join(f"({r}) IS NOT NULL" for _, _, r in errors)
         items = ", ".join(

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "tasks_0001"
+HEAD_REVISION = "ingest_0001"
 """The newest migration; ``open_app_db`` skips Alembic (2 s to import) when the database has it.
 A test checks that it names Alembic's head."""
 
@@ -116,6 +116,13 @@ class ImportRun(Base):
     user: Mapped[str | None] = mapped_column(String(80), nullable=True)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     rejects_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="running", server_default="finished")
+    """``running`` while its process imports, then ``finished``, or ``failed`` (interrupted)"""
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    """the importing process, to tell a run still going from one whose process was killed"""
+    warnings: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    """``[{"code", "file", "texts": {"zh_CN": ..., "en": ...}}]``: what the user must know"""
 
 
 class WebSession(Base):

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ecomops.ingest.currency import header_currencies
 from ecomops.ingest.headers import normalize
 from ecomops.ingest.profiles.common import contract_table, find, frame, header_set, number, pick
 from ecomops.settings import Settings
@@ -154,6 +155,12 @@ def normalise_report(df: pd.DataFrame, kind: str) -> pd.DataFrame:
     extra = df[rest].copy()
     extra.columns = [c.strip() for c in rest]
     extra["report"] = kind
+    if find(df, "Currency") is None:
+        # India's reports name the currency only in headers: "14 Day Total Sales (₹)".
+        unit = next((c for h in (sales_col, find(df, "Spend*"), find(df, "CPC*"))
+                     if h and (c := header_currencies(h))), ())
+        if unit:
+            extra["Currency"] = unit[0]
     if window:
         extra["attribution_days"] = window
     if end.ne("").any():
@@ -213,6 +220,8 @@ def combine(reports: list[pd.DataFrame]) -> pd.DataFrame:
             rest["_row"] = first.reindex(pd.MultiIndex.from_frame(rest[group])).to_numpy()
             source = tg["extras"].iloc[0].get("_file") if len(tg) else None
             note = {"report": "targeting", "part": "not broken down by search term"}
+            if len(tg) and tg["extras"].iloc[0].get("Currency"):
+                note["Currency"] = tg["extras"].iloc[0]["Currency"]
             rest["extras"] = [{**note, "_file": source} if source else dict(note) for _ in range(len(rest))]
             for c in ("keyword", "match_type", "search_term", "sku"):
                 rest[c] = ""
@@ -314,6 +323,7 @@ def ads_frame(rows: pd.DataFrame) -> pd.DataFrame:
     rows = rows.assign(channel=CHANNEL, ad_type="search")
     cols = ["date", "channel", "ad_type", *KEY[1:], "sku", *METRICS, "_row"]
     res = rows[cols].reset_index(drop=True)
+    res["_currency"] = [e.get("Currency") if isinstance(e, dict) else None for e in rows["extras"]]
     res["extras"] = [
         json.dumps(e, ensure_ascii=False) if isinstance(e, dict) and e else None for e in rows["extras"]
     ]

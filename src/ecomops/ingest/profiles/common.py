@@ -21,6 +21,7 @@ import pyarrow as pa
 from ecomops.ingest.headers import normalize
 from ecomops.ingest.loader import ROW_COLUMN
 from ecomops.ingest.reader import read_headers, read_raw
+from ecomops.ingest.stage import CURRENCY_COLUMN
 from ecomops.store.schema import EXTRAS_COLUMN, TABLES
 
 UNCATEGORISED = "uncategorised"
@@ -134,7 +135,7 @@ def contract_table(table: str, df: pd.DataFrame, source_file: str) -> pa.Table:
     Text columns become strings with blanks as nulls; numeric columns stay numeric. Columns that
     are not the table's are refused here, so a typo in a converter fails its tests.
     """
-    allowed = {*TABLES[table].column_names, EXTRAS_COLUMN, ROW_COLUMN}
+    allowed = {*TABLES[table].column_names, EXTRAS_COLUMN, ROW_COLUMN, CURRENCY_COLUMN}
     unknown = [c for c in df.columns if c not in allowed]
     if unknown:
         raise ValueError(f"{table}: not contract columns: {unknown}")

@@ -126,6 +126,7 @@ def orders_tables(df: pd.DataFrame, channel: str = CHANNEL) -> dict[str, pd.Data
             "payment_amount": head["Total"],
             "discount_amount": head["Discount Amount"],
             "shipping_fee": head["Shipping"],
+            "_currency": pick(head, "Currency"),
             "_row": head["_row"],
         }
     )
@@ -151,6 +152,7 @@ def orders_tables(df: pd.DataFrame, channel: str = CHANNEL) -> dict[str, pd.Data
             "quantity": lines["Lineitem quantity"],
             "unit_price": (amount / qty.where(qty > 0)).round(4),
             "amount": amount,
+            "_currency": lines["Name"].map(pick(head, "Currency")),
             "_row": lines["_row"],
         }
     )
@@ -170,6 +172,7 @@ def orders_tables(df: pd.DataFrame, channel: str = CHANNEL) -> dict[str, pd.Data
             "refund_amount": refunded[refunded > 0],
             "status": "refunded",
             "requested_at": iso_datetime(r["Cancelled at"].where(has_cancel, r["Created at"])),
+            "_currency": pick(r, "Currency"),
             "_row": r["_row"],
         }
     )

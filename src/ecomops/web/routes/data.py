@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 
 from ecomops.errors import EcomopsError, InputError, NoDataError
@@ -30,7 +34,11 @@ def upload_limit(request: Request) -> int:
 
 
 def history(request: Request, limit: int = HISTORY) -> list[ImportRun]:
-    with console(request).ws.app_sessions() as session:
+    from ecomops.ingest.history import mark_interrupted
+
+    sessions = console(request).ws.app_sessions
+    mark_interrupted(sessions)  # runs of a killed process show as failed, not as importing
+    with sessions() as session:
         return list(session.scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)))
 
 
@@ -104,4 +112,37 @@ def rejects(request: Request, _pu: Viewer, run_id: int) -> Response:
     path = Path(run.rejects_path).resolve() if run is not None and run.rejects_path else None
     if path is None or not path.is_relative_to(root) or not path.is_file():
         raise NoDataError.localized(N_("import #%(run)s has no rejected rows to download"), run=run_id)
-    return FileResponse(path, media_type="text/csv", filename=f"rejects-{run_id}.csv")
+    return StreamingResponse(
+        safe_csv(path), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="rejects-{run_id}.csv"'},
+    )
+
+
+def safe_csv(path: Path, batch: int = 2000) -> Iterator[bytes]:
+    """The rejects file ``path`` as UTF-8 CSV (with BOM) whose cells cannot run as formulas.
+
+    The rejected values are the uploader's text, so a cell like ``=HYPERLINK(...)`` would run in
+    the spreadsheet of whoever downloads it: every cell goes through ``safe_cell``. Streamed in
+    batches of rows, so a large rejects file is never held in memory. Quoted as the file is
+    (text quoted, the row number not).
+    """
+    from ecomops.cells import safe_cell
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+        yield codecs.BOM_UTF8
+        rows = csv.reader(fh)
+        header = next(rows, None)
+        if header is None:
+            return
+        writer.writerow(header)
+        at = header.index("row") if "row" in header else -1
+        for i, row in enumerate(rows, 1):
+            writer.writerow([int(c) if j == at and c.isdigit() else safe_cell(c)
+                             for j, c in enumerate(row)])
+            if i % batch == 0:
+                yield buf.getvalue().encode("utf-8")
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue().encode("utf-8")
