@@ -74,7 +74,9 @@ def _leaf_codes(rng: np.random.Generator, cards: list[int], n_leaves: int) -> np
     n_leaves = min(n_leaves, total)
     seen: dict[tuple[int, ...], None] = {}
     for _ in range(50):
-        draw = np.column_stack([rng.choice(k, size=4 * n_leaves, p=p) for k, p in zip(cards, pops, strict=True)])
+        draw = np.column_stack(
+            [rng.choice(k, size=4 * n_leaves, p=p) for k, p in zip(cards, pops, strict=True)]
+        )
         for row in map(tuple, draw.tolist()):
             seen.setdefault(row, None)
             if len(seen) >= n_leaves:
@@ -155,7 +157,8 @@ def make_realistic_case(
     labelled incident was seen by someone)."""
     rng = np.random.default_rng(seed)
     n_dims = int(rng.integers(3, 8)) if n_dims is None else n_dims
-    cards = [int(np.clip(round(float(np.exp(rng.uniform(np.log(3), np.log(70))))), 3, 70)) for _ in range(n_dims)]
+    cards = [int(np.clip(round(float(np.exp(rng.uniform(np.log(3), np.log(70))))), 3, 70))
+             for _ in range(n_dims)]
     drawn = int(np.exp(rng.uniform(np.log(100), np.log(2000))))
     n_leaves = drawn if n_leaves is None else n_leaves
     codes = _leaf_codes(rng, cards, n_leaves)
@@ -230,8 +233,8 @@ def make_realistic_case(
     was_polluted = bool(chosen) and rng.random() < polluted
     if was_polluted:  # the last point before already moved part of the way
         part = rng.uniform(0.3, 1.0)
-        history_p[-1] = _expit(_logit(np.clip(p, 1e-6, 1 - 1e-6)) + part * (_logit(np.clip(p_after, 1e-6, 1 - 1e-6))
-                                                                          - _logit(np.clip(p, 1e-6, 1 - 1e-6))))
+        before, after = _logit(np.clip(p, 1e-6, 1 - 1e-6)), _logit(np.clip(p_after, 1e-6, 1 - 1e-6))
+        history_p[-1] = _expit(before + part * (after - before))
     hist_total = rng.poisson(np.tile(lam, (window, 1)))
     hist_success = _betabinomial(rng, hist_total, history_p, phi)
     total = rng.poisson(lam)
