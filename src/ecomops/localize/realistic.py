@@ -16,8 +16,8 @@ Written from the description of real monitored ratio incidents (issue #14), not 
 - the same incident can be stated as a success rate or as its complement, the failure rate
   (``RealisticCase.columns``: both orientations are in every table);
 - label noise as options: ``overspecified`` (the label adds a redundant condition, one that all
-  of the cause's leaves share) and ``polluted`` (the last point before the incident is already
-  partly abnormal, so the expected value carries some of the change).
+  or at least 80 % of the cause's traffic shares) and ``polluted`` (the last point before the
+  incident is already partly abnormal, so the expected value carries some of the change).
 
 Deterministic by seed: everything not given by the caller is drawn from it. Used by
 ``benchmarks/rca_bench.py`` (seeds below ``HELDOUT_SEED_START`` tune, the others are held out)
@@ -38,6 +38,7 @@ HELDOUT_SEED_START = 100_000  # seeds from here on are never used for tuning the
 DEPTH_WEIGHTS = (0.6, 0.33, 0.07)  # share of causes one, two and three dimensions deep
 TWO_CAUSES_SHARE = 0.2
 MAX_TRIES = 300
+REDUNDANT_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -127,16 +128,24 @@ def _shift_for(target: float, lam: np.ndarray, p: np.ndarray, inside: np.ndarray
     return (lo + hi) / 2
 
 
-def _redundant_condition(codes: np.ndarray, element: dict[int, int], present: np.ndarray) -> dict[int, int]:
-    """A condition on another dimension that every present leaf of the element shares (or {})."""
-    inside = _mask(codes, element) & present
+def _redundant_condition(codes: np.ndarray, element: dict[int, int], volume: np.ndarray) -> dict[int, int]:
+    """A condition on another dimension that (almost) all of the element's traffic shares, or {}.
+
+    Exactly redundant when every leaf of the element with traffic has that value; otherwise the
+    value holding the most traffic, if it holds at least ``REDUNDANT_SHARE`` of it (with sparse
+    leaf sets strict redundancy is rare for a one-dimension cause).
+    """
+    inside = _mask(codes, element) & (volume > 0)
+    best: tuple[float, int, int] = (0.0, -1, -1)
     for d in range(codes.shape[1]):
         if d in element:
             continue
-        values = np.unique(codes[inside, d])
-        if len(values) == 1:
-            return {d: int(values[0])}
-    return {}
+        held = np.bincount(codes[inside, d], weights=volume[inside])
+        top = int(np.argmax(held))
+        share = float(held[top] / held.sum()) if held.sum() > 0 else 0.0
+        if share > best[0]:
+            best = (share, d, top)
+    return {best[1]: best[2]} if best[0] >= REDUNDANT_SHARE else {}
 
 
 def make_realistic_case(
@@ -241,6 +250,7 @@ def make_realistic_case(
     success = _betabinomial(rng, total, p_after, phi)
 
     exists = (total > 0) | (hist_total.sum(axis=0) > 0)
+    volume = np.where(exists, total + hist_total.sum(axis=0), 0).astype(float)
     frame = pd.DataFrame({d: labels[i][codes[exists, i]] for i, d in enumerate(dims)})
     frame["success"] = success[exists].astype(float)
     frame["failure"] = (total - success)[exists].astype(float)
@@ -255,7 +265,7 @@ def make_realistic_case(
     truth = [named(e) for e in chosen]
     labelled = []
     for element in chosen:
-        extra = _redundant_condition(codes, element, exists) if rng.random() < overspecified else {}
+        extra = _redundant_condition(codes, element, volume) if rng.random() < overspecified else {}
         labelled.append(named({**element, **extra}))
     stated: Orientation = orientation or ("success" if rng.random() < 0.5 else "failure")
     obs = frame[stated].sum() / max(frame["total"].sum(), 1.0)
