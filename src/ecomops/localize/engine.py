@@ -178,6 +178,8 @@ def explain(
     Ratio KPI (KPI = Σvalue / Σdenominator): also give ``denominator`` and
     ``expected_denominator``; rate changes are judged with their volumes (binomial or Poisson
     noise, overdispersion fitted from the data), so a change on a handful of visitors is noise.
+    A binomial rate is searched on its minority side with each element moving its leaves by one
+    log-odds shift, so a success rate and its failure rate give the same root causes.
     ``max_depth`` bounds the number of dimensions an element fixes; ``min_change`` is the
     smallest relative change of a segment worth reporting; ``alpha`` the false-alarm rate of
     the whole search. Returns an empty ``root_causes`` list when nothing explains the change.
