@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from ecomops.localize.summary import summarize
 DEFAULT_MAX_DEPTH = 3
 MAX_REFITS = 2
 MIN_FIT_LEAVES = 10
+RATE_C1_MIN = 0.5
 
 
 def _prior_rate(leaves: Leaves, total_rate: float) -> np.ndarray:
@@ -37,8 +39,41 @@ def _prior_rate(leaves: Leaves, total_rate: float) -> np.ndarray:
     return np.clip(np.exp(log_prior), total_rate / 100, total_rate * 100)
 
 
-def _baseline(leaves: Leaves, exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Observed value, baseline and noise variance per leaf for the scan."""
+def _is_binomial(leaves: Leaves) -> bool:
+    """A rate of events among trials: numerators never above their denominators."""
+    assert leaves.denominator is not None
+    assert leaves.expected_denominator is not None
+    return bool(
+        np.all(leaves.value >= -1e-9)
+        and np.all(leaves.value <= leaves.denominator + 1e-9)
+        and np.all(leaves.expected >= -1e-9)
+        and np.all(leaves.expected <= leaves.expected_denominator + 1e-9)
+    )
+
+
+def _canonical(leaves: Leaves) -> Leaves:
+    """A binomial rate stated by its minority side (failure rate rather than a 98 % success rate).
+
+    A success rate and its complement describe the same incident; searching one fixed side of
+    the two makes the answer the same, to the last digit, whichever way the KPI is stated.
+    """
+    if not leaves.is_ratio or not _is_binomial(leaves):
+        return leaves
+    assert leaves.denominator is not None
+    assert leaves.expected_denominator is not None
+    other_v = np.clip(leaves.denominator - leaves.value, 0, None)
+    other_e = np.clip(leaves.expected_denominator - leaves.expected, 0, None)
+    side = (float(leaves.expected.sum()), float(leaves.value.sum()))
+    if side <= (float(other_e.sum()), float(other_v.sum())):
+        return leaves
+    return replace(leaves, value=other_v, expected=other_e)
+
+
+Baseline = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]
+
+
+def _baseline(leaves: Leaves, exclude: np.ndarray | None = None) -> Baseline:
+    """Observed value, baseline, noise variance and change shape (None: scaling) per leaf."""
     v = leaves.value
     if not leaves.is_ratio:
         f = leaves.expected
@@ -46,12 +81,12 @@ def _baseline(leaves: Leaves, exclude: np.ndarray | None = None) -> tuple[np.nda
         # would weigh drops more than rises and bias every sum over many leaves.
         scale = np.abs(f)
         var = fit_variance(v - f, scale, scale, exclude=exclude)
-        return v, f, var
+        return v, f, var, None
     assert leaves.denominator is not None
     assert leaves.expected_denominator is not None
     den, exp_num, exp_den = leaves.denominator, leaves.expected, leaves.expected_denominator
     total_rate = exp_num.sum() / exp_den.sum() if exp_den.sum() > 0 else 0.0
-    binomial = bool(np.all(v <= den + 1e-9) and np.all(exp_num <= exp_den + 1e-9) and total_rate <= 1)
+    binomial = _is_binomial(leaves)
     # Expected rate per leaf, shrunk by a pseudo-volume worth about one event towards a prior
     # rate, so a tiny leaf with no expected events still has a usable rate. The prior is the
     # independence model of the dimensions' own rates: shrinking towards the overall rate
@@ -63,9 +98,34 @@ def _baseline(leaves: Leaves, exclude: np.ndarray | None = None) -> tuple[np.nda
     pseudo = np.minimum(1.0 / np.maximum(prior_rate, 1e-12), 1e6)
     rate = (exp_num + prior_rate * pseudo) / (np.maximum(exp_den, 0) + pseudo)
     f = np.maximum(den, 0) * rate  # expected events at the observed volume
-    x1 = f * (1 - np.clip(rate, 0, 1)) if binomial else f
-    var = fit_variance(v - f, x1, f, c1_min=1.0, active=den > 0, exclude=exclude)
-    return v, f, var
+    if not binomial:
+        var = fit_variance(v - f, f, f, c1_min=1.0, active=den > 0, exclude=exclude)
+        return v, f, var, None
+    # Binomial: the interval's own sampling, plus that of the expected rate, estimated from
+    # about exp_den trials (a short window: its mean counts as one interval's worth, a lower
+    # bound; c1 >= 1/2 keeps at least the interval's binomial term where den ~ exp_den).
+    g = f * (1 - np.clip(rate, 0, 1))
+    x1 = g * (1 + np.maximum(den, 0) / (np.maximum(exp_den, 0) + pseudo))
+    v = f + _deviance_residual(v, f, np.maximum(den, 0), g)
+    var = fit_variance(v - f, x1, f, c1_min=RATE_C1_MIN, active=den > 0, exclude=exclude)
+    return v, f, var, g
+
+
+def _deviance_residual(v: np.ndarray, f: np.ndarray, n: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Each leaf's ``v - f`` replaced by its binomial deviance residual on the same scale.
+
+    With few expected events a count's tail is far heavier than a Gaussian's (1 event where 0.1
+    were expected is z = 2.8 but a deviance of only 1.4): the scan's Gaussian sums would take
+    such leaves for strong evidence. ``sign(v - f) * sqrt(deviance * g)`` equals ``v - f`` for
+    large counts, and is symmetric in success and failure (orientation invariance).
+    """
+    from scipy.special import xlogy
+
+    rest_v = np.clip(n - v, 0, None)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rest_f = np.clip(n - f, 1e-12, None)
+        dev = 2 * (xlogy(v, v / np.clip(f, 1e-12, None)) + xlogy(rest_v, rest_v / rest_f))
+    return np.sign(v - f) * np.sqrt(np.maximum(dev, 0.0) * g)
 
 
 def _root_cause(
@@ -118,6 +178,8 @@ def explain(
     Ratio KPI (KPI = Σvalue / Σdenominator): also give ``denominator`` and
     ``expected_denominator``; rate changes are judged with their volumes (binomial or Poisson
     noise, overdispersion fitted from the data), so a change on a handful of visitors is noise.
+    A binomial rate is searched on its minority side with each element moving its leaves by one
+    log-odds shift, so a success rate and its failure rate give the same root causes.
     ``max_depth`` bounds the number of dimensions an element fixes; ``min_change`` is the
     smallest relative change of a segment worth reporting; ``alpha`` the false-alarm rate of
     the whole search. Returns an empty ``root_causes`` list when nothing explains the change.
@@ -137,6 +199,7 @@ def explain(
     root_causes: list[RootCause] = []
     if table.n:
         lattice = Lattice(table.codes, table.cards, max_depth)
+        searched = _canonical(table)
         # The noise is what the explanation leaves unexplained: learn it, scan, learn it again
         # without the leaves of the elements found, until the elements no longer change. A large
         # anomaly (a third of the leaves) otherwise passes for noise and hides itself. Never
@@ -145,9 +208,9 @@ def explain(
         fitted: int | None = None
         seen: list[list[tuple[tuple[int, ...], int]]] = []
         for _ in range(MAX_REFITS + 1):
-            v, f, var = _baseline(table, explained)
+            v, f, var, shape = _baseline(searched, explained)
             picks = scan(lattice, v, f, var, max_elements=max_elements, min_change=min_change,
-                         alpha=alpha, fitted=fitted)
+                         alpha=alpha, fitted=fitted, shape=shape)
             key = [(p.cuboid, p.element) for p in picks]
             if not picks or key in seen:
                 break

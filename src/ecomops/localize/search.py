@@ -11,7 +11,8 @@ so a whole cuboid is scored with two ``bincount`` calls. An element is penalised
 heterogeneity: how much better its children along the best single dimension fit with their own
 factors (a parent of the true cause is heterogeneous, the cause is not). Thresholds are
 Bonferroni bounds per depth, so deeper, more numerous elements need more evidence (Occam).
-The best element is taken, its leaves set aside (explained), and the scan repeats.
+The best element is taken, its leaves set aside (explained), and the scan repeats. For a rate the
+leaves move by one shift of their log-odds (``shape``), so ``rho - 1`` is that shift.
 """
 
 from __future__ import annotations
@@ -74,15 +75,21 @@ def scan(
     min_change: float,
     alpha: float,
     fitted: int | None = None,
+    shape: np.ndarray | None = None,
 ) -> list[Pick]:
     """The root-cause elements, in the order they were found (strongest first).
 
     ``fitted`` is the number of leaves the noise variance was learnt from (default: all).
+    ``shape`` is how much each leaf moves per unit of the element's change (default ``f``: every
+    leaf scaled by one factor). For a rate, ``den * r * (1 - r)`` moves every leaf by one shift
+    of its log-odds instead: the same answer for a success rate and its complement, and a
+    parent whose children share one shift is homogeneous even when their base rates differ.
     """
+    g = f if shape is None else shape
     active = var > 0
     inv = np.where(active, 1.0 / np.where(active, var, 1.0), 0.0)
-    a = (v - f) * f * inv
-    b = f * f * inv
+    a = (v - f) * g * inv
+    b = g * g * inv
     sum_a, sum_b = lattice.aggregate_all(a), lattice.aggregate_all(b)
     present = lattice.aggregate_all(active.astype(np.float64))
     sums = {c: (sum_a[c], sum_b[c]) for c in lattice.cuboids}
