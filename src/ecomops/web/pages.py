@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from ecomops.i18n import SUPPORTED, label, labels, segment_label, translations
+from ecomops.web.a11y import chart_summary
 
 if TYPE_CHECKING:
     from ecomops.web.deps import PageUser
@@ -34,7 +35,7 @@ def environment() -> Environment:
                       lstrip_blocks=True)
     env.globals.update(label=label, labels=labels, segment_label=segment_label, LANGS=SUPPORTED,
                        LANG_NAMES=LANG_NAMES)
-    env.filters.update(num=fmt_number, pct=fmt_change, metric=fmt_metric)
+    env.filters.update(num=fmt_number, pct=fmt_change, metric=fmt_metric, chart_summary=chart_summary)
     return env
 
 

@@ -17,7 +17,7 @@ from ecomops.tasks.model import TaskDraft, draft_from_action
 from ecomops.tasks.reports import end_of_day, standup
 from ecomops.tasks.series import metric_sql
 from ecomops.web.briefs import parse_date
-from ecomops.web.deps import ApiOperator, ApiViewer, console
+from ecomops.web.deps import ApiOperator, ApiViewer, RowId, console
 from ecomops.web.routes.insight import brief_soon
 from ecomops.web.routes.tasks import store_today
 
@@ -77,7 +77,7 @@ def tasks(request: Request, _user: ApiViewer, status: str | None = None) -> list
 
 
 @router.get("/tasks/{task_id}", summary="One task with its comments")
-def task(request: Request, _user: ApiViewer, task_id: int) -> dict[str, Any]:
+def task(request: Request, _user: ApiViewer, task_id: RowId) -> dict[str, Any]:
     return console(request).board.get(task_id).to_dict()
 
 
@@ -102,7 +102,7 @@ def from_action(request: Request, user: ApiOperator, body: FromAction) -> dict[s
 
 
 @router.patch("/tasks/{task_id}", summary="Move, assign, edit or comment on a task")
-def change_task(request: Request, user: ApiOperator, task_id: int, body: TaskChange) -> dict[str, Any]:
+def change_task(request: Request, user: ApiOperator, task_id: RowId, body: TaskChange) -> dict[str, Any]:
     c = console(request)
     c.board.update(task_id, user.name, owner=body.owner, due=body.due, title=body.title,
                    acceptance=body.acceptance)
