@@ -36,7 +36,7 @@ def _id_routes() -> list[tuple[str, str]]:
             continue
         ints = [p.name for p in route.dependant.path_params if p.field_info.annotation is int]
         if ints:
-            path = re.sub(r"\{(%s)\}" % "|".join(ints), "{id}", route.path)
+            path = re.sub(r"\{(" + "|".join(ints) + r")\}", "{id}", route.path)
             out.extend((m, path) for m in sorted(route.methods))
     return out
 
