@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -145,3 +146,25 @@ def test_cli_token_lifetime_list_and_revoke(ws: Workspace) -> None:
     assert Accounts(ws.app_sessions).tokens("viewer") == []
     r = runner.invoke(cli, [*root, "user", "token", "viewer", "--expires-days", "0"])
     assert r.exit_code != 0
+
+
+def test_upgrade_gives_old_tokens_an_expiry(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from ecomops.store.appdb import alembic_config, open_app_db
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    command.upgrade(alembic_config(url), "0002")  # a database from before tokens expired
+    made = dt.datetime(2026, 10, 1, 8, 0)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, name, role, password_hash, language, active, created_at) "
+                          "VALUES (1, 'old', 'viewer', 'x', 'zh_CN', 1, :t)"), {"t": made})
+        conn.execute(text("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES (1, 'h', :t)"),
+                     {"t": made})
+    engine.dispose()
+    sessions = open_app_db(url)
+    (info,) = Accounts(sessions).tokens("old")
+    assert info.expires_at == made + dt.timedelta(days=90)
+    sessions.kw["bind"].dispose()
