@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
@@ -61,11 +62,33 @@ class ImportSettings(_Section):
     max_excel_unpacked_mb: int = Field(500, ge=1)
 
 
+class WebSettings(_Section):
+    trusted_proxies: tuple[str, ...] = ()
+    token_days: int = Field(90, ge=1, le=3650)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        # ECOMOPS_WEB__TRUSTED_PROXIES="10.0.0.1,10.0.0.2" comes as one string
+        return [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{item!r} is not an IP address or network (like 10.0.0.0/8)") from exc
+        return value
+
+
 class Settings(_Section):
     store: StoreSettings = StoreSettings()
     thresholds: ThresholdSettings = ThresholdSettings()
     database: DatabaseSettings = DatabaseSettings()
     imports: ImportSettings = ImportSettings()
+    web: WebSettings = WebSettings()
 
 
 TEMPLATE = """\
@@ -112,6 +135,14 @@ max_upload_mb = 200
 max_excel_cells = 5000000
 # Most megabytes an Excel workbook may unpack to (its zip's declared sizes, checked first).
 max_excel_unpacked_mb = 500
+
+[web]
+# Addresses (or networks, "10.0.0.0/8") of reverse proxies whose X-Forwarded-For and
+# X-Forwarded-Proto headers are believed. Empty: none, the connecting address is the client
+# (the login rate limit counts it), whoever sends such headers.
+trusted_proxies = []
+# Days an API token works after `ecomops user token` (or the Users page) made it.
+token_days = 90
 """
 
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "ingest_0001"
+HEAD_REVISION = "websec_0001"
 """The newest migration; ``open_app_db`` skips Alembic (2 s to import) when the database has it.
 A test checks that it names Alembic's head."""
 
@@ -58,12 +58,16 @@ class User(Base):
 
 
 class ApiToken(Base):
+    """An API token: only its SHA-256 is kept; it works until ``expires_at`` unless revoked
+    (revoking deletes the row; a password reset or deactivation revokes all of a user's tokens)."""
+
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(128), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class Task(Base):

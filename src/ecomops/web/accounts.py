@@ -27,6 +27,9 @@ RANK: dict[str, int] = {"viewer": 0, "operator": 1, "admin": 2}
 NAME_RE = re.compile(r"^[\w.@-]{1,80}$")
 PASSWORD_MIN = 8
 SESSION_DAYS = 7
+TOKEN_DAYS = 90
+"""Default lifetime of an API token (``[web] token_days``)."""
+MAX_TOKEN_DAYS = 3650
 LOCKOUT = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_CLIENT = 20
@@ -43,6 +46,10 @@ class UserNotFound(InputError):
     code = "not_found"
 
 
+class TokenNotFound(InputError):
+    code = "not_found"
+
+
 @dataclass(frozen=True)
 class UserInfo:
     id: int
@@ -54,6 +61,25 @@ class UserInfo:
     def can(self, role: str) -> bool:
         """At least ``role`` (viewer < operator < admin)."""
         return RANK[self.role] >= RANK[role]
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as lists show it (never the token itself: only its hash is kept)."""
+
+    id: int
+    user: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+    def expired(self, now: dt.datetime) -> bool:
+        return self.expires_at <= now
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "user": self.user, "created_at": self.created_at.isoformat(),
+                "expires_at": self.expires_at.isoformat(),
+                "last_used_at": self.last_used_at.isoformat() if self.last_used_at else None}
 
 
 def _info(u: User) -> UserInfo:
@@ -73,9 +99,11 @@ def check_password(password: str) -> str:
 
 
 class Accounts:
-    def __init__(self, sessions: sessionmaker[Session], default_language: str = "zh_CN") -> None:
+    def __init__(self, sessions: sessionmaker[Session], default_language: str = "zh_CN",
+                 token_days: int = TOKEN_DAYS) -> None:
         self.sessions = sessions
         self.default_language = default_language
+        self.token_days = token_days
         self._recall = recall.shared(sessions, RECALL_SECONDS)
 
     def _changed(self) -> None:
@@ -135,7 +163,11 @@ class Accounts:
                 user.password_hash = hash_password(check_password(password))
                 detail["password"] = "changed"
             if not user.active or "password" in detail:
+                # a new password or a deactivation ends every session and revokes every API token
                 session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+                revoked = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+                if revoked.rowcount:  # type: ignore[attr-defined]
+                    detail["tokens_revoked"] = revoked.rowcount  # type: ignore[attr-defined]
             if len(detail) > 1:
                 audit(session, by, "user.change", **detail)
             session.commit()
@@ -154,28 +186,76 @@ class Accounts:
 
     # --- API tokens -------------------------------------------------------------------------------
 
-    def new_token(self, name: str, *, by: str | None = None) -> str:
-        """A new API token for ``name``; shown once, only its hash is kept."""
+    def new_token(self, name: str, *, by: str | None = None, days: int | None = None) -> str:
+        """A new API token for ``name`` that works ``days`` days (default ``token_days``); shown
+        once, only its hash is kept."""
+        days = self.token_days if days is None else days
+        if not 1 <= days <= MAX_TOKEN_DAYS:
+            raise InputError(f"a token lasts 1 to {MAX_TOKEN_DAYS} days, not {days}")
         token = new_secret()
+        now = utcnow()
         with self.sessions() as session:
             user = self._user(session, name)
-            session.add(ApiToken(user_id=user.id, token_hash=digest(token)))
-            audit(session, by, "token.create", name=name)
+            row = ApiToken(user_id=user.id, token_hash=digest(token), created_at=now,
+                           expires_at=now + dt.timedelta(days=days))
+            session.add(row)
+            session.flush()
+            audit(session, by, "token.create", name=name, token_id=row.id, days=days)
             session.commit()
         self._changed()
         return token
 
-    def token_user(self, token: str) -> UserInfo | None:
-        key = ("token", digest(token))
-        known: UserInfo | None = self._recall.get(key)
-        if known is not None:
-            return known
-        found = self._token_user(key[1])
-        if found is not None:  # unknown tokens are asked again: a new one works at once
-            self._recall.put(key, found)
-        return found
+    def tokens(self, name: str | None = None) -> list[TokenInfo]:
+        """The live API tokens (of ``name``, or everyone's), newest first; expired ones too until
+        they are revoked, so that a list shows why a script stopped working."""
+        with self.sessions() as session:
+            query = select(ApiToken, User.name).join(User, User.id == ApiToken.user_id)
+            if name is not None:
+                query = query.where(User.id == self._user(session, name).id)
+            rows = session.execute(query.order_by(ApiToken.id.desc())).all()
+            return [TokenInfo(t.id, user, t.created_at, t.expires_at, t.last_used_at) for t, user in rows]
 
-    def _token_user(self, token_hash: str) -> UserInfo | None:
+    def revoke_token(self, token_id: int, *, by: str | None, owner: str | None = None) -> TokenInfo:
+        """Revoke the token ``token_id`` (only if it belongs to ``owner``, when given)."""
+        with self.sessions() as session:
+            found = session.execute(select(ApiToken, User.name).join(User, User.id == ApiToken.user_id)
+                                    .where(ApiToken.id == token_id)).first()
+            if found is None or (owner is not None and found[1] != owner):
+                raise TokenNotFound(f"there is no API token #{token_id}"
+                                    + (f" of {owner!r}" if owner is not None else ""),
+                                    hint="`ecomops user tokens NAME` lists them")
+            row, user = found
+            info = TokenInfo(row.id, user, row.created_at, row.expires_at, row.last_used_at)
+            session.delete(row)
+            audit(session, by, "token.revoke", name=user, token_id=token_id)
+            session.commit()
+        self._changed()
+        return info
+
+    def revoke_tokens(self, name: str, *, by: str | None) -> int:
+        """Revoke every API token of ``name``; how many there were."""
+        with self.sessions() as session:
+            user = self._user(session, name)
+            count = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount  # type: ignore[attr-defined]
+            audit(session, by, "token.revoke_all", name=name, count=count)
+            session.commit()
+        self._changed()
+        return int(count)
+
+    def token_user(self, token: str) -> UserInfo | None:
+        """The user of a live API token; ``None`` for an unknown, revoked or expired one."""
+        key = ("token", digest(token))
+        known: tuple[UserInfo, dt.datetime] | None = self._recall.get(key)
+        if known is None:
+            known = self._token_user(key[1])
+            if known is None:  # unknown tokens are asked again: a new one works at once
+                return None
+            self._recall.put(key, known)
+        if known[1] <= utcnow():
+            return None
+        return known[0]
+
+    def _token_user(self, token_hash: str) -> tuple[UserInfo, dt.datetime] | None:
         with self.sessions() as session:
             row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
             if row is None:
@@ -184,10 +264,12 @@ class Accounts:
             if user is None or not user.active:
                 return None
             now = utcnow()
+            if row.expires_at <= now:
+                return None
             if row.last_used_at is None or now - row.last_used_at > dt.timedelta(minutes=5):
                 row.last_used_at = now  # written at most every 5 minutes: reads stay reads
                 session.commit()
-            return _info(user)
+            return _info(user), row.expires_at
 
     # --- logins and sessions ----------------------------------------------------------------------
 

@@ -91,6 +91,16 @@ def reader_message(exc: EcomopsError, lang: str) -> str:
     return f"{text} ({_(exc.hint)})" if exc.hint else text
 
 
+def not_found_page(request: Request) -> Response:
+    """The console's 404 page, in the signed-in user's language."""
+    from ecomops.i18n import translations
+
+    pu = getattr(request.state, "page_user", None)
+    _ = translations(pu.lang if pu else "zh_CN").gettext
+    return render(request, "error.html", pu, status=404, message=_("There is no such page."),
+                  status_code=404)
+
+
 def create_app(ws: Workspace) -> FastAPI:
     """The FastAPI app serving ``ws``: pages, ``/api/*``, ``/health``, ``/docs``, static files."""
     from ecomops.tasks.service import TaskBoard
@@ -106,7 +116,7 @@ def create_app(ws: Workspace) -> FastAPI:
     settings = ws.settings
     app.state.console = Console(
         ws=ws, gate=gate, briefs=Briefs(gate, settings.store.timezone),
-        accounts=Accounts(ws.app_sessions, settings.store.language),
+        accounts=Accounts(ws.app_sessions, settings.store.language, settings.web.token_days),
         board=TaskBoard(ws.app_sessions, settings.store.timezone, currency=settings.store.currency),
     )
     app.state.max_upload = settings.imports.max_upload_mb * 1024 * 1024
@@ -115,6 +125,12 @@ def create_app(ws: Workspace) -> FastAPI:
         app.include_router(router)
 
     app.add_middleware(SecurityHeaders)
+    if settings.web.trusted_proxies:
+        # X-Forwarded-For / -Proto count only from the configured proxies; uvicorn's own proxy
+        # handling is off (``ecomops.web.service``), it trusted any local process by default.
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.web.trusted_proxies))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -146,7 +162,10 @@ def create_app(ws: Workspace) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()))
+        loc = tuple(first.get("loc", ()))
+        if loc[:1] == ("path",) and not _wants_json(request):
+            return not_found_page(request)  # /tasks/99999999999999999999 is a page that is not there
+        where = ".".join(str(p) for p in loc)
         return _error(request, 422, f"{where}: {first.get('msg', 'invalid request')}", "invalid")
 
     return app

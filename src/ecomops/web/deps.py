@@ -11,7 +11,7 @@ import hmac
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 
 from ecomops.i18n import SUPPORTED, negotiate
 from ecomops.web.accounts import UserInfo
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from ecomops.web.briefs import Briefs
     from ecomops.web.gate import StoreGate
     from ecomops.workspace import Workspace
+
+MAX_ID = 2**63 - 1
+"""The largest row id the app database stores (a signed 64-bit integer)."""
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="a row id: 1 to 2^63-1")]
+"""A path parameter naming a row (task, import, token): a larger number is no row, and a 404 page
+(422 JSON under /api/) rather than an overflow in the database driver (HTTP 500)."""
 
 SESSION_COOKIE = "ecomops_session"
 LOGIN_COOKIE = "ecomops_login"

@@ -19,6 +19,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from ecomops.i18n import SUPPORTED, label, labels, segment_label, text_of, translations
+from ecomops.web.a11y import chart_summary
 
 if TYPE_CHECKING:
     from ecomops.web.deps import PageUser
@@ -37,7 +38,8 @@ def environment() -> Environment:
                       lstrip_blocks=True)
     env.globals.update(label=label, labels=labels, segment_label=segment_label, text_of=text_of,
                        language_name=language_name, LANGS=SUPPORTED, LANG_NAMES=LANG_NAMES)
-    env.filters.update(num=fmt_number, pct=fmt_change, metric=fmt_metric, localtime=localtime)
+    env.filters.update(num=fmt_number, pct=fmt_change, metric=fmt_metric, localtime=localtime,
+                       chart_summary=chart_summary)
     return env
 
 

@@ -37,8 +37,9 @@ def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8000) -> None:
     app = create_app(ws)
     stop_warm_up = warm_up(app)
     try:
+        # proxy_headers=False: the app believes X-Forwarded-* only from ``[web] trusted_proxies``
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                    proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+                    proxy_headers=False)
     finally:
         stop_warm_up()
 
@@ -118,7 +119,7 @@ class BackgroundServer:
                 port = s.getsockname()[1]
         self.url = f"http://{host}:{port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",  # type: ignore[arg-type]
-                                                    access_log=False))
+                                                    access_log=False, proxy_headers=False))
         self.thread = threading.Thread(target=self.server.run, name="ecomops-web", daemon=True)
 
     def __enter__(self) -> BackgroundServer:

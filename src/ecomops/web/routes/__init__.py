@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from ecomops.web.routes import admin, api, auth, data, insight, inventory, meta, reports, sales, tasks
+from ecomops.web.routes import (
+    account,
+    admin,
+    api,
+    auth,
+    data,
+    insight,
+    inventory,
+    meta,
+    reports,
+    sales,
+    tasks,
+)
 
 ROUTERS = [meta.router, auth.router, insight.router, sales.router, inventory.router, tasks.router,
-           reports.router, data.router, admin.router, api.router, inventory.api_router]
+           reports.router, data.router, admin.router, account.router, api.router, inventory.api_router]

@@ -19,7 +19,7 @@ from ecomops.tasks.reports import end_of_day, standup
 from ecomops.tasks.series import metric_sql
 from ecomops.tasks.service import CheckNotPassed
 from ecomops.web.briefs import parse_date
-from ecomops.web.deps import ApiOperator, ApiViewer, console
+from ecomops.web.deps import ApiOperator, ApiViewer, RowId, console
 from ecomops.web.routes.insight import brief_soon
 from ecomops.web.routes.tasks import store_today
 
@@ -83,7 +83,7 @@ def tasks(request: Request, _user: ApiViewer, status: str | None = None) -> list
 
 
 @router.get("/tasks/{task_id}", summary="One task with its comments")
-def task(request: Request, _user: ApiViewer, task_id: int) -> dict[str, Any]:
+def task(request: Request, _user: ApiViewer, task_id: RowId) -> dict[str, Any]:
     return console(request).board.get(task_id).to_dict()
 
 
@@ -110,7 +110,7 @@ def from_action(request: Request, user: ApiOperator, body: FromAction) -> dict[s
 @router.patch("/tasks/{task_id}", summary="Move, assign, edit or comment on a task",
               responses={409: {"description": "Closing refused: the data check has not passed and "
                                               "no override_reason was given; nothing changed"}})
-def change_task(request: Request, user: ApiOperator, task_id: int, body: TaskChange) -> Any:
+def change_task(request: Request, user: ApiOperator, task_id: RowId, body: TaskChange) -> Any:
     c = console(request)
     if body.title is not None:
         TaskDraft(title=body.title)  # refused before anything changes

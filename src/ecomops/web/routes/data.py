@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ecomops.errors import EcomopsError, InputError, NoDataError
 from ecomops.i18n import N_
 from ecomops.store.appdb import ImportRun
-from ecomops.web.deps import Operator, Viewer, checked_form, console
+from ecomops.web.deps import Operator, RowId, Viewer, checked_form, console
 
 router = APIRouter(include_in_schema=False)
 HISTORY = 50
@@ -103,7 +103,7 @@ async def upload(request: Request, pu: Operator) -> Response:
 
 
 @router.get("/data/rejects/{run_id}")
-def rejects(request: Request, _pu: Viewer, run_id: int) -> Response:
+def rejects(request: Request, _pu: Viewer, run_id: RowId) -> Response:
     """The rejects file of an import, served only from the workspace's rejects folder."""
     c = console(request)
     with c.ws.app_sessions() as session:

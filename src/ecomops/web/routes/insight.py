@@ -115,10 +115,9 @@ async def today(request: Request, pu: Viewer, date: str | None = None) -> Respon
         # The brief's part of the page is the same for every user: rendered once per import. The
         # trends' figures (most of the bytes) come from /today/figures, cached by the browser.
         src = f"/today/figures?date={brief.date.isoformat()}&lang={lang}&v={c.gate.stamp}"
-        keys = [key for key, _fig in c.briefs.derived(("figures", brief.date, lang),
-                                                      lambda: kpi_figures(brief, lang))]
+        figures = c.briefs.derived(("figures", brief.date, lang), lambda: kpi_figures(brief, lang))
         return (fragment("today_body.html", lang, brief=brief),
-                fragment("today_trends.html", lang, brief=brief, src=src, keys=keys))
+                fragment("today_trends.html", lang, brief=brief, src=src, figures=figures))
 
     body, trends = c.briefs.derived(("today", brief.date, lang), parts)
     # The actions differ by user only in the form's CSRF token: rendered once per (tasks made,

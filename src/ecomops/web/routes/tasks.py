@@ -13,7 +13,7 @@ from ecomops.tasks.model import CLOSURES, STATUSES, TaskDraft, board, draft_from
 from ecomops.tasks.service import CheckNotPassed
 from ecomops.tasks.wording import Words
 from ecomops.web.briefs import parse_date
-from ecomops.web.deps import Console, OperatorForm, Viewer, console
+from ecomops.web.deps import Console, OperatorForm, RowId, Viewer, console
 from ecomops.web.routes.auth import safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +53,7 @@ def tasks_page(request: Request, pu: Viewer) -> Response:
 
 
 @router.get("/tasks/{task_id}")
-def task_page(request: Request, pu: Viewer, task_id: int) -> Response:
+def task_page(request: Request, pu: Viewer, task_id: RowId) -> Response:
     from ecomops.web.pages import render
 
     c = console(request)
@@ -96,7 +96,7 @@ def task_from_action(request: Request, posted: OperatorForm) -> Response:
 
 
 @router.post("/tasks/{task_id}/move")
-def move_task(request: Request, posted: OperatorForm, task_id: int) -> Response:
+def move_task(request: Request, posted: OperatorForm, task_id: RowId) -> Response:
     from ecomops.web.pages import render
 
     pu, form = posted
@@ -117,7 +117,7 @@ def move_task(request: Request, posted: OperatorForm, task_id: int) -> Response:
 
 
 @router.post("/tasks/{task_id}/edit")
-def edit_task(request: Request, posted: OperatorForm, task_id: int) -> Response:
+def edit_task(request: Request, posted: OperatorForm, task_id: RowId) -> Response:
     pu, form = posted
     fields: dict[str, Any] = {}
     for name in ("owner", "title", "acceptance"):
@@ -131,7 +131,7 @@ def edit_task(request: Request, posted: OperatorForm, task_id: int) -> Response:
 
 
 @router.post("/tasks/{task_id}/comment")
-def comment_task(request: Request, posted: OperatorForm, task_id: int) -> Response:
+def comment_task(request: Request, posted: OperatorForm, task_id: RowId) -> Response:
     pu, form = posted
     console(request).board.comment(task_id, pu.user.name, str(form.get("text") or ""))
     return _back(form, f"/tasks/{task_id}")
