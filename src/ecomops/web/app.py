@@ -15,7 +15,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ecomops.errors import EcomopsError
+from ecomops.errors import DateOutOfRange, EcomopsError, StoreBusy
 from ecomops.web.deps import Console, CsrfFailed, Forbidden, LoginRequired
 from ecomops.web.pages import render
 
@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_STATUS = {"input": 400, "ingest": 400, "query_refused": 400, "not_found": 404, "no_data": 404,
-           "rate_limited": 429, "too_large": 413, "config": 500, "workspace": 500}
+_STATUS = {"input": 400, "date_out_of_range": 400, "ingest": 400, "query_refused": 400,
+           "not_found": 404, "no_data": 404, "rate_limited": 429, "too_large": 413, "config": 500,
+           "workspace": 500, "store_busy": 503}
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -69,6 +70,20 @@ class SecurityHeaders:
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path in ("/health", "/openapi.json")
+
+
+def page_text(exc: EcomopsError, lang: str) -> str:
+    """The sentence of ``exc`` for a page in ``lang``: errors the console words itself are taken
+    from its catalogs, others keep their (English) message."""
+    from ecomops.i18n import translations
+
+    _ = translations(lang, "web").gettext
+    if isinstance(exc, DateOutOfRange):
+        return _("%(day)s is outside the store's data: it has orders from %(first)s to %(last)s. "
+                 "Pick a day in that range.") % {"day": exc.day, "first": exc.first, "last": exc.last}
+    if isinstance(exc, StoreBusy):
+        return _("The data is being imported by %(who)s; try again in a minute.") % {"who": exc.who}
+    return str(exc)
 
 
 def _error(request: Request, status: int, message: str, code: str = "error",
@@ -122,9 +137,13 @@ def create_app(ws: Workspace) -> FastAPI:
     @app.exception_handler(EcomopsError)
     async def ecomops_error(request: Request, exc: EcomopsError) -> Response:
         status = _STATUS.get(exc.code, 500)
-        if status >= 500:
+        if status >= 500 and status != 503:
             log.error("%s", exc, exc_info=exc)
-        return _error(request, status, str(exc), exc.code)
+        message = str(exc)
+        if not _wants_json(request):
+            pu = getattr(request.state, "page_user", None)
+            message = page_text(exc, pu.lang if pu else "zh_CN")
+        return _error(request, status, message, exc.code)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
