@@ -80,3 +80,9 @@ class StoreBusy(WorkspaceError):
     def __init__(self, message: str, *, who: str, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.who = who
+
+
+class QueryTimeout(EcomopsError):
+    """A query ran longer than it was allowed to (``ecomops sql --timeout``)."""
+
+    code = "query_timeout"

@@ -131,14 +131,15 @@ COMMANDS = ("import", "serve", "demo", "brief", "sql", "replenish", "inventory",
 
 
 def _open(path: Path | str, read_only: bool, wait: float,
-          on_wait: Callable[[str], None] | None) -> duckdb.DuckDBPyConnection:
+          on_wait: Callable[[str], None] | None,
+          config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
     """``duckdb.connect``, retried while another process holds a conflicting lock (up to ``wait``
     seconds: an import writing the store, or readers while this one wants to write)."""
     deadline = time.monotonic() + wait
     told = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config or {})
         except duckdb.Error as exc:
             text = str(exc)
             if "Conflicting lock" not in text:
@@ -165,6 +166,13 @@ READ_WAIT = 120.0
 WRITE_WAIT = 120.0
 """Seconds a writer waits for other processes (the console, a brief) to let go of the store."""
 RETRY_SECONDS = 0.1
+
+
+def open_raw(path: Path | str, *, config: dict[str, Any] | None = None, wait: float = READ_WAIT,
+             on_wait: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the store as it is (no migration), with DuckDB ``config``;
+    waits like ``connect`` while an import holds the store."""
+    return _open(path, True, wait, on_wait, config)
 
 
 def connect(
