@@ -23,6 +23,7 @@ commands that only touch the app database (``user add``) never take the store's 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -107,6 +108,19 @@ class Workspace:
         if not self.read_only:
             self.close_analytics()
         return analytics.connect(self.analytics_path, read_only=True, on_wait=self.on_wait)
+
+    def data_days(self) -> tuple[dt.date, dt.date] | None:
+        """The store's first and last day with orders (``store.bounds``), read without the
+        write lock; None for a store without orders."""
+        from ecomops.store.bounds import data_days
+
+        if "analytics" in self.__dict__:
+            return data_days(self.analytics)
+        con = self.read_only_analytics()
+        try:
+            return data_days(con)
+        finally:
+            con.close()
 
     def with_analytics(self, con: duckdb.DuckDBPyConnection) -> Workspace:
         """This workspace reading through ``con`` (a cursor the caller owns): lets a server run
