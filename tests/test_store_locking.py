@@ -1,0 +1,138 @@
+"""Several processes on one analytics store: readers never need the write lock, a writer waits
+for readers (and readers for a writer) with a message naming who holds the store, and the
+console's connection lets go when idle and notices another process's import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ecomops.errors import StoreBusy
+from ecomops.store import analytics
+from ecomops.web import gate as gate_module
+from ecomops.web.gate import StoreGate, file_stamp
+from ecomops.workspace import Workspace
+
+HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "read")
+print("holding", flush=True)
+time.sleep(float(sys.argv[3]))
+con.close()
+"""
+
+
+@contextmanager
+def hold(path: Path, mode: str, seconds: float, script: Path, *args: str) -> Iterator[int]:
+    """Another process holding ``path`` (``read`` or ``write``) for ``seconds``: its PID, once it
+    holds the store; stopped at the end of the block."""
+    script.write_text(HOLD, encoding="utf-8")
+    with subprocess.Popen([sys.executable, str(script), str(path), mode, str(seconds), *args],
+                          stdout=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "holding"
+        try:
+            yield proc.pid
+        finally:
+            proc.kill()
+            proc.wait()
+
+
+def writes_in_another_process(path: Path, sql: str = "SELECT 1") -> subprocess.CompletedProcess[str]:
+    code = f"import duckdb; c = duckdb.connect({str(path)!r}); c.execute({sql!r}); c.close()"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    ws = Workspace.init(tmp_path / "ws")
+    ws.close()
+    return ws.analytics_path
+
+
+def test_opening_a_current_store_for_writing_does_not_change_the_file(store: Path) -> None:
+    before = file_stamp(store)
+    time.sleep(0.01)
+    analytics.connect(store).close()
+    assert file_stamp(store) == before
+
+
+def test_a_read_only_open_migrates_an_older_store_first(store: Path) -> None:
+    con = duckdb.connect(str(store))
+    con.execute("ALTER TABLE order_lines DROP COLUMN _order_date")
+    con.close()
+    ro = analytics.connect(store, read_only=True)
+    try:
+        cols = {r[0] for r in ro.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'order_lines'"
+        ).fetchall()}
+        assert "_order_date" in cols
+        with pytest.raises(duckdb.Error, match="read-only"):
+            ro.execute("DELETE FROM orders")
+    finally:
+        ro.close()
+
+
+def test_a_workspace_opened_read_only_reads_while_another_process_reads(
+    store: Path, tmp_path: Path,
+) -> None:
+    with hold(store, "read", 30, tmp_path / "reader.py"):
+        ws = Workspace.open(store.parent, read_only=True)
+        assert ws.analytics.execute("SELECT count(*) FROM orders").fetchall() == [(0,)]
+        assert ws.data_days() is None
+        ws.close()
+
+
+def test_a_writer_waits_for_a_reader_and_names_it_when_it_gives_up(store: Path, tmp_path: Path) -> None:
+    told: list[str] = []
+    with hold(store, "read", 3, tmp_path / "ecomops", "serve") as pid:  # argv like `ecomops serve`
+        with pytest.raises(StoreBusy, match=rf"`ecomops serve` \(process {pid}\).*after 0 s"):
+            analytics.connect(store, wait=0.3)
+        started = time.monotonic()
+        con = analytics.connect(store, wait=60, on_wait=told.append)
+        con.close()
+        assert time.monotonic() - started > 0.5  # it waited for the reader to let go
+    assert len(told) == 1
+    assert f"process {pid}" in told[0]
+
+
+def test_a_reader_waits_for_an_import_of_another_process(store: Path, tmp_path: Path) -> None:
+    with hold(store, "write", 2, tmp_path / "import.py"):
+        with pytest.raises(StoreBusy, match="being written by process"):
+            analytics.connect(store, read_only=True, wait=0.2)
+        con = analytics.connect(store, read_only=True, wait=60)
+        con.close()
+
+
+def test_the_console_lets_go_of_the_store_when_idle_and_sees_the_next_import(
+    store: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(gate_module, "IDLE_SECONDS", 0.2)
+    ws = Workspace.open(store.parent, read_only=True, connect=False)
+    gate = StoreGate(ws)
+    with gate.reader() as cur:
+        assert cur.execute("SELECT count(*) FROM orders").fetchall() == [(0,)]
+        busy = writes_in_another_process(store)
+        assert busy.returncode != 0
+        assert "lock" in busy.stderr
+    version = gate.version
+    deadline = time.monotonic() + 30
+    while True:  # the connection closes IDLE_SECONDS after the last request
+        done = writes_in_another_process(
+            store, "INSERT INTO orders (order_id, channel, order_time, status, payment_amount) "
+                   "VALUES ('X-1', 'tmall', TIMESTAMP '2026-11-24 10:00:00', 'paid', 10)")
+        if done.returncode == 0:
+            break
+        assert time.monotonic() < deadline, done.stderr
+        time.sleep(0.1)
+    assert gate.version > version
+    with gate.reader() as cur:
+        assert cur.execute("SELECT count(*) FROM orders").fetchall() == [(1,)]
+    gate.close()
