@@ -136,3 +136,35 @@ def test_the_console_lets_go_of_the_store_when_idle_and_sees_the_next_import(
     with gate.reader() as cur:
         assert cur.execute("SELECT count(*) FROM orders").fetchall() == [(1,)]
     gate.close()
+
+
+def test_a_user_is_added_while_another_process_writes_the_app_database(
+    store: Path, tmp_path: Path,
+) -> None:
+    """SQLite answers "database is locked" after Python's 5 s default: the app database waits longer
+    for another process's write (the console recording a login, an import's history)."""
+    from ecomops.store.appdb import open_app_db
+    from ecomops.web.accounts import Accounts
+    from web_support import use_cheap_parameters
+
+    use_cheap_parameters()
+    app_db = store.parent / "app.db"
+    script = tmp_path / "writer.py"
+    script.write_text(
+        "import sqlite3, sys, time\n"
+        "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "con.execute('BEGIN IMMEDIATE')\n"
+        "con.execute(\"INSERT INTO audit_log (at, action, detail) VALUES ('2026-12-01', 'x', '{}')\")\n"
+        "print('holding', flush=True)\n"
+        "time.sleep(7)\n"
+        "con.execute('COMMIT')\n", encoding="utf-8")
+    with subprocess.Popen([sys.executable, str(script), str(app_db)], stdout=subprocess.PIPE,
+                          text=True) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "holding"
+        try:
+            accounts = Accounts(open_app_db(f"sqlite:///{app_db}"))
+            assert accounts.add_user("late", "viewer", "late-password-1", by="test").name == "late"
+        finally:
+            proc.wait(timeout=30)
+    assert proc.returncode == 0
