@@ -4,6 +4,7 @@ console's connection lets go when idle and notices another process's import."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import time
@@ -168,3 +169,26 @@ def test_a_user_is_added_while_another_process_writes_the_app_database(
         finally:
             proc.wait(timeout=30)
     assert proc.returncode == 0
+
+
+def test_an_upload_through_the_console_writes_then_lets_go_of_the_store(
+    store: Path, tmp_path: Path,
+) -> None:
+    ws = Workspace.open(store.parent, read_only=True, connect=False)
+    gate = StoreGate(ws)
+    with gate.reader() as cur:
+        assert cur.execute("SELECT count(*) FROM orders").fetchall() == [(0,)]
+    version = gate.version
+    orders = tmp_path / "orders.csv"
+    orders.write_text("order_id,channel,order_time,status,payment_amount\n"
+                      "U-1,jd,2026-11-24 09:00:00,paid,20.00\n", encoding="utf-8")
+    report = gate.import_files([orders], user="admin", source="upload")
+    assert report.ok
+    assert gate.version > version
+    assert "analytics" not in ws.__dict__  # the write connection is closed
+    with gate.reader() as cur:
+        assert cur.execute("SELECT order_id FROM orders").fetchall() == [("U-1",)]
+        assert ws.data_days() == (dt.date(2026, 11, 24), dt.date(2026, 11, 24))
+    gate.close()
+    done = writes_in_another_process(store, "DELETE FROM orders")
+    assert done.returncode == 0, done.stderr
