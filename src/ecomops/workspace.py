@@ -80,6 +80,11 @@ class Workspace:
         return self.root / "cache"
 
     @property
+    def store_wait(self) -> float:
+        """Seconds to wait for another process holding the analytics store (``[database]``)."""
+        return self.settings.database.store_wait_seconds
+
+    @property
     def app_url(self) -> str:
         return self.settings.database.app_url or f"sqlite:///{self.app_db_path}"
 
@@ -90,7 +95,7 @@ class Workspace:
         from ecomops.store import analytics
 
         return analytics.connect(self.analytics_path, read_only=self.read_only,
-                                 on_wait=self.on_wait)
+                                 wait=self.store_wait, on_wait=self.on_wait)
 
     @cached_property
     def app_sessions(self) -> sessionmaker[Any]:
@@ -107,7 +112,8 @@ class Workspace:
 
         if not self.read_only:
             self.close_analytics()
-        return analytics.connect(self.analytics_path, read_only=True, on_wait=self.on_wait)
+        return analytics.connect(self.analytics_path, read_only=True, wait=self.store_wait,
+                                 on_wait=self.on_wait)
 
     def data_days(self) -> tuple[dt.date, dt.date] | None:
         """The store's first and last day with orders (``store.bounds``), read without the

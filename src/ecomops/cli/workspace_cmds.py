@@ -54,7 +54,8 @@ def sql(
     ws.close()
     caps = [n for n in (limit, max_rows) if n]
     cap = min(caps) if caps else None
-    with stream_read_only(path, query, max_rows=cap, timeout=timeout or None) as stream:
+    with stream_read_only(path, query, max_rows=cap, timeout=timeout or None,
+                          wait=ws.store_wait) as stream:
         if fmt is Format.json:
             _json_lines(stream.batches())
         elif fmt is Format.csv:

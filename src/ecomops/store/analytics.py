@@ -139,7 +139,9 @@ def _open(path: Path | str, read_only: bool, wait: float,
     told = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=config or {})
+            con = duckdb.connect(str(path), read_only=read_only, config=config or {})
+            quiet(con)
+            return con
         except duckdb.Error as exc:
             text = str(exc)
             if "Conflicting lock" not in text:
@@ -148,17 +150,26 @@ def _open(path: Path | str, read_only: bool, wait: float,
             if time.monotonic() >= deadline:
                 if read_only:
                     raise StoreBusy(
-                        f"the analytics store {path} is being written by {who}: still busy after "
+                        f"the analytics store {path} is being written by another process, {who}: still "
+                        f"busy after "
                         f"{wait:.0f} s", who=who, hint="try again when that import has finished",
                     ) from exc
                 raise StoreBusy(
-                    f"the analytics store {path} is in use by {who}: still busy after {wait:.0f} s",
+                    f"the analytics store {path} is in use by another process, {who}: still busy after "
+                    f"{wait:.0f} s",
                     who=who, hint="import through the console's Data page, or try again when it "
                     "is idle") from exc
             if not told and on_wait is not None:
                 on_wait(f"the analytics store is in use by {who}; waiting up to {wait:.0f} s")
                 told = True
             time.sleep(RETRY_SECONDS)
+
+
+def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No progress bar on ``con``: DuckDB draws one on standard output for queries over 2 s, in
+    the middle of a command's JSON or a server's log (a session setting: each cursor needs it)."""
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 READ_WAIT = 120.0

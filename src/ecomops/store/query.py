@@ -114,17 +114,19 @@ def check_read_only(sql: str) -> None:
 @contextmanager
 def stream_read_only(
     path: Path, sql: str, *, max_rows: int | None = MAX_ROWS, timeout: float | None = TIMEOUT,
+    wait: float | None = None,
 ) -> Iterator[RowStream]:
     """Run one reading statement on the store at ``path``; its rows stream from the block.
 
     ``max_rows`` / ``timeout`` of ``None`` (or 0) mean no cap / no time limit. The time limit
     covers running the query and fetching its rows."""
-    from ecomops.store.analytics import open_raw
+    from ecomops.store.analytics import READ_WAIT, open_raw
 
     check_read_only(sql)
     if not path.exists():
         raise WorkspaceError(f"the analytics store {path} does not exist")
-    con = open_raw(path, config={"enable_external_access": False})
+    con = open_raw(path, config={"enable_external_access": False},
+                   wait=READ_WAIT if wait is None else wait)
     timed_out = threading.Event()
     timer: threading.Timer | None = None
     if timeout:
@@ -135,7 +137,6 @@ def stream_read_only(
         timer = threading.Timer(timeout, stop)
         timer.daemon = True
     try:
-        con.execute("SET enable_progress_bar = false")
         if timer is not None:
             timer.start()
         try:

@@ -94,7 +94,9 @@ class StoreGate:
         """A cursor for this request's queries (its own connection to the same database).
 
         Opens the store when it is closed; while another process imports, waits for it (up to
-        ``store.analytics.READ_WAIT`` seconds, then ``WorkspaceError`` says who holds it)."""
+        ``[database] store_wait_seconds``, then ``WorkspaceError`` says who holds it)."""
+        from ecomops.store import analytics
+
         depth: int = getattr(self._local, "depth", 0)
         with self._cond:
             # a thread already reading gets its second cursor at once (the connection is open and
@@ -119,6 +121,7 @@ class StoreGate:
                 assert self._con is not None
                 cur = self._con.cursor()
                 self._cursors.add(cur)
+            analytics.quiet(cur)
         except BaseException:
             self._release()
             raise
@@ -137,7 +140,7 @@ class StoreGate:
         from ecomops.store import analytics
 
         try:
-            con = analytics.connect(self.ws.analytics_path, read_only=True)
+            con = analytics.connect(self.ws.analytics_path, read_only=True, wait=self.ws.store_wait)
         finally:
             with self._cond:
                 self._opening = False
