@@ -94,19 +94,20 @@ def test_a_workspace_opened_read_only_reads_while_another_process_reads(
 def test_a_writer_waits_for_a_reader_and_names_it_when_it_gives_up(store: Path, tmp_path: Path) -> None:
     told: list[str] = []
     with hold(store, "read", 3, tmp_path / "ecomops", "serve") as pid:  # argv like `ecomops serve`
-        with pytest.raises(StoreBusy, match=rf"`ecomops serve` \(process {pid}\).*after 0 s"):
+        busy = rf"in use by another process \(`ecomops serve`, PID {pid}\).*after 0 s"
+        with pytest.raises(StoreBusy, match=busy):
             analytics.connect(store, wait=0.3)
         started = time.monotonic()
         con = analytics.connect(store, wait=60, on_wait=told.append)
         con.close()
         assert time.monotonic() - started > 0.5  # it waited for the reader to let go
     assert len(told) == 1
-    assert f"process {pid}" in told[0]
+    assert f"PID {pid}" in told[0]
 
 
 def test_a_reader_waits_for_an_import_of_another_process(store: Path, tmp_path: Path) -> None:
     with hold(store, "write", 2, tmp_path / "import.py"):
-        with pytest.raises(StoreBusy, match="being written by process"):
+        with pytest.raises(StoreBusy, match=r"being written by another process \(python[\d.]*, PID \d+\)"):
             analytics.connect(store, read_only=True, wait=0.2)
         con = analytics.connect(store, read_only=True, wait=60)
         con.close()

@@ -109,21 +109,22 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _holder(message: str) -> str:
-    """Who holds the store, from DuckDB's lock message ("... held in /usr/bin/python (PID 42)")."""
+    """Who holds the store, from DuckDB's lock message ("... held in /usr/bin/python (PID 42)"):
+    "`ecomops serve`, PID 42", "python3.11, PID 42" or "" when the message names nobody."""
     found = re.search(r"\(PID (\d+)\)", message)
     if not found:
-        return "another process"
+        return ""
     pid = found.group(1)
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
-        return f"process {pid}"
+        return f"PID {pid}"
     words = [w.decode(errors="replace") for w in raw if w]
     for i, word in enumerate(words):
         if Path(word).name == "ecomops" or word == "ecomops.cli.main":
             command = next((w for w in words[i + 1:] if w in COMMANDS), None)
-            return f"`ecomops {command}` (process {pid})" if command else f"ecomops (process {pid})"
-    return f"process {pid} ({Path(words[0]).name})" if words else f"process {pid}"
+            return f"`ecomops {command}`, PID {pid}" if command else f"ecomops, PID {pid}"
+    return f"{Path(words[0]).name}, PID {pid}" if words else f"PID {pid}"
 
 
 COMMANDS = ("import", "serve", "demo", "brief", "sql", "replenish", "inventory", "init", "explain")
@@ -146,18 +147,18 @@ def _open(path: Path | str, read_only: bool, wait: float,
             text = str(exc)
             if "Conflicting lock" not in text:
                 raise WorkspaceError(f"cannot open the analytics store {path}: {exc}") from exc
-            who = _holder(text)
+            holder = _holder(text)
+            who = f"another process ({holder})" if holder else "another process"
             if time.monotonic() >= deadline:
                 if read_only:
                     raise StoreBusy(
-                        f"the analytics store {path} is being written by another process, {who}: still "
-                        f"busy after "
-                        f"{wait:.0f} s", who=who, hint="try again when that import has finished",
+                        f"the analytics store {path} is being written by {who}: still busy after "
+                        f"{wait:.0f} s", who=holder or "?",
+                        hint="try again when that import has finished",
                     ) from exc
                 raise StoreBusy(
-                    f"the analytics store {path} is in use by another process, {who}: still busy after "
-                    f"{wait:.0f} s",
-                    who=who, hint="import through the console's Data page, or try again when it "
+                    f"the analytics store {path} is in use by {who}: still busy after {wait:.0f} s",
+                    who=holder or "?", hint="import through the console's Data page, or try again when it "
                     "is idle") from exc
             if not told and on_wait is not None:
                 on_wait(f"the analytics store is in use by {who}; waiting up to {wait:.0f} s")

@@ -82,7 +82,8 @@ def page_text(exc: EcomopsError, lang: str) -> str:
         return _("%(day)s is outside the store's data: it has orders from %(first)s to %(last)s. "
                  "Pick a day in that range.") % {"day": exc.day, "first": exc.first, "last": exc.last}
     if isinstance(exc, StoreBusy):
-        return _("The data is being imported by %(who)s; try again in a minute.") % {"who": exc.who}
+        text = _("The data is being imported by another process (%(who)s); try again in a minute.")
+        return text % {"who": exc.who}
     return str(exc)
 
 
