@@ -193,3 +193,13 @@ def test_an_upload_through_the_console_writes_then_lets_go_of_the_store(
     gate.close()
     done = writes_in_another_process(store, "DELETE FROM orders")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_page_waiting_too_long_for_an_import_says_so_in_the_readers_language() -> None:
+    from ecomops.web.app import _STATUS, page_text
+
+    exc = StoreBusy("the analytics store is being written", who="`ecomops import`, PID 7")
+    assert _STATUS[exc.code] == 503
+    assert page_text(exc, "zh_CN") == "数据正在被另一个进程（`ecomops import`, PID 7）导入，请一分钟后再试。"
+    assert page_text(exc, "en") == (
+        "The data is being imported by another process (`ecomops import`, PID 7); try again in a minute.")
