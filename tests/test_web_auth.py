@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -229,13 +230,16 @@ def test_cli_user_add_and_token(workspace: Workspace) -> None:
 
 
 def test_cli_import_while_the_console_holds_the_store_explains(app_ws: Workspace, tmp_path: Path) -> None:
-    create_app(app_ws)  # the console holds the analytics store, as `ecomops serve` does
+    # this process holds the store for writing (app_ws's connection): the import waits for it
+    # ([database] store_wait_seconds, shortened here), then says who holds it
+    create_app(app_ws)
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "orders.csv").write_text("order_id\n1\n", encoding="utf-8")
     ecomops = Path(sys.executable).parent / "ecomops"
     r = subprocess.run([str(ecomops), "--workspace", str(app_ws.root), "import", str(folder)],
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "ECOMOPS_DATABASE__STORE_WAIT_SECONDS": "1"})
     assert r.returncode != 0
     assert "in use by another process" in r.stderr
     assert "Data page" in r.stderr

@@ -70,3 +70,32 @@ class NoDataError(EcomopsError):
     """The store has no data for what was asked."""
 
     code = "no_data"
+
+
+class DateOutOfRange(InputError):
+    """A day before the store's first day of data or after its last (``store.bounds``)."""
+
+    code = "date_out_of_range"
+
+    def __init__(self, day: object, first: object, last: object) -> None:
+        super().__init__(
+            f"{day} is outside the store's data: it has orders from {first} to {last}",
+            hint="pick a day in that range",
+        )
+        self.day, self.first, self.last = day, first, last
+
+
+class StoreBusy(WorkspaceError):
+    """Another process holds the analytics store longer than a command or page waits for it."""
+
+    code = "store_busy"
+
+    def __init__(self, message: str, *, who: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.who = who
+
+
+class QueryTimeout(EcomopsError):
+    """A query ran longer than it was allowed to (``ecomops sql --timeout``)."""
+
+    code = "query_timeout"

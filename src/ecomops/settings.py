@@ -54,6 +54,7 @@ class ThresholdSettings(_Section):
 
 class DatabaseSettings(_Section):
     app_url: str = ""
+    store_wait_seconds: float = Field(120.0, ge=0)
 
 
 class ImportSettings(_Section):
@@ -127,6 +128,9 @@ slow_mover_days = 30
 # App database (users, tasks, imports, audit). Empty: SQLite inside the workspace.
 # For a team: "postgresql+psycopg://user:password@host:5432/ecomops".
 app_url = ""
+# How long a command or the console waits for another process that holds the analytics store
+# (an import writing it; readers, while an import wants to write), in seconds.
+store_wait_seconds = 120
 
 [imports]
 # Largest file the console accepts for upload, in megabytes.

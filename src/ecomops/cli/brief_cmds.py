@@ -64,9 +64,12 @@ def brief(
     Example: ecomops --workspace ./shop brief --date 2026-11-24 --format html --out brief.html
     """
     from ecomops.report.service import brief_json, build_brief
+    from ecomops.store.bounds import check_day, data_days
 
-    ws = state(ctx).workspace()
+    ws = state(ctx).workspace(read_only=True)
     day = date.date() if date else yesterday(ws.settings.store.timezone)
+    if date is not None:
+        check_day(day, data_days(ws.analytics))
     if fmt is BriefFormat.xlsx and out is None:
         raise InputError("--format xlsx needs --out FILE")
     language = lang.value if lang else ws.settings.store.language

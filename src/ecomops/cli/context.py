@@ -19,13 +19,22 @@ class State:
     debug: bool = False
     _workspace: Workspace | None = field(default=None, repr=False)
 
-    def workspace(self) -> Workspace:
-        """The workspace of ``--workspace``, opened (and migrated) once per command."""
+    def workspace(self, *, read_only: bool = False) -> Workspace:
+        """The workspace of ``--workspace``, opened once per command.
+
+        The analytics store is opened (and migrated) when the command first uses it, so commands
+        that never read it (``user add``) do not wait for its lock; ``read_only`` commands read it
+        next to ``ecomops serve`` and other readers."""
         from ecomops.workspace import Workspace
 
         if self._workspace is None:
-            self._workspace = Workspace.open(self.workspace_dir)
+            self._workspace = Workspace.open(self.workspace_dir, read_only=read_only,
+                                             connect=False, on_wait=_tell_wait)
         return self._workspace
+
+
+def _tell_wait(message: str) -> None:
+    err_console.print(f"{message}...", highlight=False, markup=False)
 
 
 def state(ctx: typer.Context) -> State:

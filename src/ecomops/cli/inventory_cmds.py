@@ -47,9 +47,13 @@ RecentOpt = Annotated[bool, typer.Option(
 
 
 def _day(ws: Workspace, value: dt.datetime | None) -> dt.date:
+    """The ``--date`` given (refused outside the store's data: ``DateOutOfRange``), else yesterday."""
     from ecomops.cli.brief_cmds import yesterday
+    from ecomops.store.bounds import check_day
 
-    return value.date() if value is not None else yesterday(ws.settings.store.timezone)
+    if value is None:
+        return yesterday(ws.settings.store.timezone)
+    return check_day(value.date(), ws.data_days())
 
 
 def _emit(frame: pd.DataFrame, fmt: str, columns: list[str] | None = None, title: str | None = None,

@@ -25,15 +25,16 @@ def serve(
 ) -> None:
     """Serve the web console and the REST API (/api/..., docs at /docs).
 
-    The server holds the workspace's analytics store while it runs (DuckDB has one writer per
-    file): import through the console's Data page, or stop the server before `ecomops import`.
-    Create a login first with `ecomops user add`.
+    The server reads the analytics store and lets go of it when idle: `ecomops brief`, `sql`,
+    `user add` and the other commands work while it runs, and `ecomops import` waits for the
+    requests in flight (the console then shows the new data). Create a login first with
+    `ecomops user add`.
 
     Example: ecomops --workspace ./shop serve --port 8000
     """
     from ecomops.web.service import serve as run
 
-    ws = state(ctx).workspace()
+    ws = state(ctx).workspace(read_only=True)
     err_console.print(f"Console on http://{host}:{port}/ (Ctrl+C stops it)", highlight=False)
     try:
         run(ws, host, port)

@@ -174,6 +174,10 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+SQLITE_BUSY_MS = 60_000
+"""How long a SQLite app database waits for another process's write, in milliseconds."""
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
@@ -182,7 +186,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
     def _on_connect(dbapi_con: Any, _record: Any) -> None:
         cur = dbapi_con.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+        # the console and the command line write the same file (a login, `user add`, an import's
+        # history): wait for another process's write instead of Python's 5 s default
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cur.close()
 
 

@@ -15,7 +15,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ecomops.errors import EcomopsError
+from ecomops.errors import DateOutOfRange, EcomopsError, StoreBusy
 from ecomops.i18n import N_, negotiate, translations
 from ecomops.web.deps import Console, CsrfFailed, Forbidden, LoginRequired
 from ecomops.web.pages import render
@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_STATUS = {"input": 400, "ingest": 400, "query_refused": 400, "not_found": 404, "no_data": 404,
-           "check_not_passed": 409, "rate_limited": 429, "too_large": 413, "config": 500, "workspace": 500}
+_STATUS = {"input": 400, "date_out_of_range": 400, "ingest": 400, "query_refused": 400,
+           "not_found": 404, "no_data": 404, "check_not_passed": 409, "rate_limited": 429,
+           "too_large": 413, "config": 500, "workspace": 500, "store_busy": 503}
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -72,6 +73,19 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path in ("/health", "/openapi.json")
 
 
+def page_text(exc: EcomopsError, lang: str) -> str:
+    """The sentence of ``exc`` for a page in ``lang``: errors the console words itself are taken
+    from its catalogs, others keep their (English) message."""
+    _ = translations(lang, "web").gettext
+    if isinstance(exc, DateOutOfRange):
+        return _("%(day)s is outside the store's data: it has orders from %(first)s to %(last)s. "
+                 "Pick a day in that range.") % {"day": exc.day, "first": exc.first, "last": exc.last}
+    if isinstance(exc, StoreBusy):
+        text = _("The data is being imported by another process (%(who)s); try again in a minute.")
+        return text % {"who": exc.who}
+    return str(exc)
+
+
 def _error(request: Request, status: int, message: str, code: str = "error",
            headers: dict[str, str] | None = None, exc: EcomopsError | None = None) -> Response:
     if _wants_json(request):
@@ -86,6 +100,8 @@ def _error(request: Request, status: int, message: str, code: str = "error",
 def reader_message(exc: EcomopsError, lang: str) -> str:
     """The error's message (and hint) in the reader's language: its gettext template filled in, or
     the whole message looked up in the catalogs; English when no catalog has it."""
+    if isinstance(exc, DateOutOfRange | StoreBusy):
+        return page_text(exc, lang)
     _ = translations(lang).gettext
     text = _(exc.template) % exc.params if exc.template else _(exc.message)
     return f"{text} ({_(exc.hint)})" if exc.hint else text
@@ -150,7 +166,7 @@ def create_app(ws: Workspace) -> FastAPI:
     @app.exception_handler(EcomopsError)
     async def ecomops_error(request: Request, exc: EcomopsError) -> Response:
         status = _STATUS.get(exc.code, 500)
-        if status >= 500:
+        if status >= 500 and status != 503:
             log.error("%s", exc, exc_info=exc)
         return _error(request, status, str(exc), exc.code, exc=exc)
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ecomops.errors import EcomopsError, InputError
 from ecomops.i18n import N_
+from ecomops.store.bounds import DataDays, check_day, data_days
 
 if TYPE_CHECKING:
     import duckdb
@@ -38,12 +39,6 @@ def parse_date(value: str | None) -> dt.date | None:
         raise InputError.localized(N_("'%(value)s' is not a date (YYYY-MM-DD)"), value=value) from exc
 
 
-def last_data_day(cur: duckdb.DuckDBPyConnection) -> dt.date | None:
-    # fetchall, not fetchone: DuckDB 2 leaves a partially fetched result open on the cursor.
-    rows = cur.execute("SELECT max(CAST(order_time AS DATE)) FROM orders").fetchall()
-    return rows[0][0] if rows else None
-
-
 class Briefs:
     def __init__(self, gate: StoreGate, timezone: str) -> None:
         self.gate = gate
@@ -51,11 +46,35 @@ class Briefs:
         self._cache: OrderedDict[tuple[dt.date, int], Brief] = OrderedDict()
         self._lock = threading.Lock()
         self._default: tuple[int, dt.date, dt.date] | None = None
+        self._days: tuple[int, DataDays | None] | None = None
         self._derived: dict[tuple[Any, ...], Any] = {}
 
     def day(self, value: str | None) -> dt.date:
-        """The date a request names (YYYY-MM-DD), or the console's default date."""
-        return parse_date(value) or self.default_date()
+        """The date a request names (YYYY-MM-DD), or the console's default date.
+
+        A named day outside the store's data is refused (``DateOutOfRange``: the page says
+        which days the store has)."""
+        named = parse_date(value)
+        if named is None:
+            return self.default_date()
+        return check_day(named, self.data_days())
+
+    def data_days(self) -> DataDays | None:
+        """The store's first and last day with orders (cached until the next import)."""
+        version = self.gate.version
+        cached = self._days
+        if cached and cached[0] == version:
+            return cached[1]
+        with self.gate.reader() as cur:
+            days = data_days(cur)
+        self._days = (version, days)
+        return days
+
+    def known_data_days(self) -> DataDays | None:
+        """``data_days`` if known for the current data, without querying (for the date pickers'
+        ``min`` and ``max``); None otherwise."""
+        cached = self._days
+        return cached[1] if cached and cached[0] == self.gate.version else None
 
     def _yesterday(self) -> dt.date:
         return dt.datetime.now(self.tz).date() - dt.timedelta(days=1)
@@ -67,8 +86,8 @@ class Briefs:
         cached = self._default
         if cached and cached[0] == self.gate.version and cached[1] == yesterday:
             return cached[2]
-        with self.gate.reader() as cur:
-            last = last_data_day(cur)
+        days = self.data_days()
+        last = days[1] if days else None
         day = min(yesterday, last) if last else yesterday
         self._default = (self.gate.version, yesterday, day)
         return day
@@ -131,7 +150,8 @@ class Briefs:
             log.info("ecomops.report.service is not available: building a plain brief")
             with self.gate.reader() as cur:
                 return plain_brief(cur, self.gate.ws.settings, day)
-        return build_brief(self.gate.ws, day)
+        with self.gate.session() as ws:  # its own cursor: pages keep reading meanwhile
+            return build_brief(ws, day)
 
 
 def _change(series: dict[dt.date, float | None], day: dt.date, days: int) -> float | None:

@@ -116,6 +116,6 @@ def render(
     html = environment().get_template(template).render(
         request=request, user=pu.user if pu else None, csrf=pu.csrf if pu else "", lang=lang,
         _=trans.gettext, store=console.ws.settings.store, path=request.url.path,
-        now=dt.datetime.now(dt.UTC), **context,
+        now=dt.datetime.now(dt.UTC), data_days=console.briefs.known_data_days(), **context,
     )
     return HTMLResponse(html, status_code=status)

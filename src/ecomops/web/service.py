@@ -25,8 +25,10 @@ def _stderr(message: str) -> None:
 def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the console and API of ``ws`` until interrupted.
 
-    One process holds the analytics store (DuckDB allows one writer per file): import through the
-    console's Data page while it runs, or stop it before ``ecomops import``.
+    The server reads the analytics store through a read-only connection that it closes when idle
+    (``web.gate``), so the CLI's readers run next to it and ``ecomops import`` waits at most for
+    the requests in flight; an import from the Data page holds the write lock only while it runs.
+    A connection ``ws`` still has open (``ecomops demo`` imported first) is closed here.
     """
     import uvicorn
 
@@ -34,6 +36,8 @@ def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8000) -> None:
 
     if not 0 < port < 65536:
         raise InputError(f"{port} is not a TCP port")
+    ws.close_analytics()
+    ws.read_only = True
     app = create_app(ws)
     stop_warm_up = warm_up(app)
     try:
@@ -42,13 +46,14 @@ def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8000) -> None:
                     proxy_headers=False)
     finally:
         stop_warm_up()
+        app.state.console.gate.close()
 
 
 def warm_up(app: object) -> Callable[[], None]:
     """Build the default date's brief on a thread, so the first visitor does not wait for it.
 
     Returns the function that stops it: call it before the workspace is closed. A brief still
-    building when the server stops (Ctrl+C right after start) holds the store's connection;
+    building when the server stops (Ctrl+C right after start) holds a cursor of the store;
     DuckDB refuses to close a connection in use, and the thread, left running, would abort the
     process at exit. Stopping interrupts its queries and waits for the thread (at most a minute).
     """
@@ -73,7 +78,7 @@ def warm_up(app: object) -> Callable[[], None]:
         for _ in range(300):
             if not thread.is_alive():
                 return
-            briefs.gate.con.interrupt()
+            briefs.gate.interrupt()
             thread.join(timeout=0.2)
 
     return stop
