@@ -134,7 +134,7 @@ def expect_panel(
         return Panel(z, z.copy(), z.astype(int))
     wf = _weekday_factors(x0, ok, weekdays)
     y = x0 / wf[:, weekdays]
-    run = _ongoing_sum_shift(y, ok, np.isfinite(x), counts, level_days)
+    run = _ongoing_sum_shift(x0, weekdays, ok, np.isfinite(x), counts, level_days)
     if run.any():
         ok &= ~run
         wf = _weekday_factors(x0, ok, weekdays)
@@ -243,14 +243,16 @@ def _reference(ok: np.ndarray, known: np.ndarray, level_days: int) -> np.ndarray
 
 
 def _ongoing_sum_shift(
-    y: np.ndarray, ok: np.ndarray, known: np.ndarray, counts: bool, level_days: int
+    x0: np.ndarray, weekdays: np.ndarray, ok: np.ndarray, known: np.ndarray, counts: bool, level_days: int
 ) -> np.ndarray:
-    """``ongoing_run`` of a de-seasonalised sum, judged against the robust level and spread of
-    the reference days (rows whose reference has no spread are not judged)."""
+    """``ongoing_run`` of a sum, de-seasonalised by the weekday factors of the reference days
+    and judged against their robust level and spread (rows whose reference has no spread are
+    not judged)."""
     ref = _reference(ok, known, level_days)
     n_ref = ref.sum(axis=1)
     if not (n_ref >= SHIFT_MIN_REFERENCE).any():
         return np.zeros(ok.shape, dtype=bool)
+    y = x0 / _weekday_factors(x0, ref, weekdays)[:, weekdays]
     med = masked_median(y, ref)
     mad = masked_median(np.abs(y - med[:, None]), ref) * MAD_TO_SD
     var = mad**2 * (1 + 1 / np.maximum(n_ref, 1))
