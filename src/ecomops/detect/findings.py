@@ -36,6 +36,10 @@ class Kpi:
     yoy: float | None = None
     expected: float | None = None
     status: KpiStatus = "normal"
+    favourable: dict[str, bool | None] = field(default_factory=dict)
+    """Per ``status``, ``dod``, ``wow``, ``mom`` and ``yoy``: whether that reading is good news
+    for the shop (a fall of the return rate is), ``None`` when flat, normal, unknown or neither
+    (ad spend). Extends BRIEF.md's KPI object (its fields are unchanged)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
