@@ -62,6 +62,9 @@ class Finding:
     since: dt.date
     summary: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The sentences in every language: ``{"zh_CN": {"summary": ...}, "en": {...}}`` (``summary``
+    is the store language's; consumers fall back to it when ``texts`` is empty)."""
 
     def sort_key(self) -> tuple[int, float]:
         """Severity first, then absolute impact (BRIEF.md)."""
@@ -83,6 +86,9 @@ class Action:
     finding_ids: tuple[str, ...]
     check: dict[str, Any] | None = None
     """Machine-checkable acceptance: metric, segment, comparison, threshold, days."""
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """``{"zh_CN": {"title": ..., "acceptance": ...}, "en": {...}}``; ``title`` and
+    ``acceptance`` are the store language's."""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -91,6 +97,12 @@ class Action:
         if self.check is None:
             d.pop("check")
         return d
+
+
+def text_in(item: Finding | Action, name: str, language: str) -> str:
+    """``item``'s sentence ``name`` in ``language``, else the plain field (an older brief)."""
+    own = item.texts.get(language, {}).get(name)
+    return own if own is not None else str(getattr(item, name))
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

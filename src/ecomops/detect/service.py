@@ -20,7 +20,7 @@ from ecomops.detect.events import festival_days
 from ecomops.detect.findings import Action, Finding, Severity, sort_findings
 from ecomops.detect.hierarchy import prune
 from ecomops.detect.scan import Candidate, Context
-from ecomops.detect.text import summary
+from ecomops.detect.text import LANGUAGES, summary
 from ecomops.report.model import TrendSeries
 from ecomops.settings import Settings
 from ecomops.store.analytics import QueryInterrupted
@@ -134,16 +134,22 @@ def _finding(c: Candidate, ctx: Context, language: str) -> Finding:
             }
             for r in c.related[:5]
         ]
-    text = summary(
-        "overdue_share" if ev.get("basis") == "in_transit" else c.metric,
-        c.segment,
-        c.direction,
-        c.observed,
-        c.expected,
-        c.impact,
-        IMPACT_LABEL.get(c.family, "gmv"),
-        language,
-    )
+    texts = {
+        lang: {
+            "summary": summary(
+                "overdue_share" if ev.get("basis") == "in_transit" else c.metric,
+                c.segment,
+                c.direction,
+                c.observed,
+                c.expected,
+                c.impact,
+                IMPACT_LABEL.get(c.family, "gmv"),
+                lang,
+            )
+        }
+        for lang in LANGUAGES
+    }
+    text = texts["zh_CN" if language.lower().startswith("zh") else "en"]["summary"]
     return Finding(
         id="",
         module=c.module,
@@ -158,6 +164,7 @@ def _finding(c: Candidate, ctx: Context, language: str) -> Finding:
         since=c.since or ctx.day,
         summary=text,
         evidence=ev,
+        texts=texts,
     )
 
 
