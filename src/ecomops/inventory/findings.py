@@ -142,7 +142,8 @@ def _stock(skus: pd.DataFrame, wh: dict[str, list[str]], min_impact: float, high
 def _overstock_text(sku: str, cover: float, limit: int, value: float, lang: str) -> str:
     if _zh(lang):
         return f"{sku} 可售 {cover:,.0f} 天，超过 {limit} 天的积压线；占用库存资金 {_money(value, lang)}。"
-    return f"{sku} holds {cover:,.0f} days of cover, over the {limit}-day overstock line; {_money(value, lang)} tied up in stock."
+    return (f"{sku} holds {cover:,.0f} days of cover, over the {limit}-day overstock line; "
+            f"{_money(value, lang)} tied up in stock.")
 
 
 def _overstock(skus: pd.DataFrame, products: pd.DataFrame, target: int, min_impact: float,
@@ -157,7 +158,8 @@ def _overstock(skus: pd.DataFrame, products: pd.DataFrame, target: int, min_impa
     return [{"metric": "days_of_cover", "segment": {"sku": r.sku}, "direction": "up",
              "observed": round(float(r.cover), 1), "expected": float(target), "impact": 0.0,
              "severity": "low",
-             "texts": _texts(lambda lang, r=r: _overstock_text(r.sku, float(r.cover), limit, float(r.value), lang)),
+             "texts": _texts(lambda lang, r=r: _overstock_text(r.sku, float(r.cover), limit,
+                                                               float(r.value), lang)),
              "evidence": {"on_hand": int(r.on_hand), "stock_value": round(float(r.value), 2),
                           "daily_demand": round(float(r.daily_demand), 2), "overstock_days": limit}}
             for r in over.itertuples()]
@@ -203,7 +205,8 @@ def _channels(ch: pd.DataFrame, min_impact: float, high_impact: float) -> list[d
                     why = "已下架" if offline else "显示零库存"
                     return f"{r.sku} 在{ch}{why}，而仓库有 {int(r.sellable)} 件可发；每天约损失 GMV {x}。"
                 why = "is offline" if offline else "shows zero stock"
-                return f"{r.sku} {why} on {ch} while {int(r.sellable)} units can ship; about {x} GMV lost a day."
+                return (f"{r.sku} {why} on {ch} while {int(r.sellable)} units can ship; "
+                        f"about {x} GMV lost a day.")
             text = _texts(lost)
             out.append({"metric": "gmv", "segment": seg, "direction": "down", "observed": 0.0,
                         "expected": abs(float(r.impact)), "impact": float(r.impact), "severity": sev,
