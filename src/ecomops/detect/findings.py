@@ -24,6 +24,20 @@ DIMENSIONS = (
     "search_term", "warehouse", "carrier", "region", "competitor",
 )
 SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+LOWER_IS_BETTER: frozenset[str] = frozenset({
+    "return_rate", "refund_amount", "late_delivery_rate", "delivery_days", "ship_hours",
+    "ad_cpc", "ad_cost", "ad_acos", "overdue_share",
+})
+"""Metrics whose rise is bad news (returns, refunds, late or slow deliveries, costs)."""
+BOTH_WAYS_BAD: frozenset[str] = frozenset({"days_of_cover"})
+"""Metrics whose every departure hurts (too little cover runs out, too much ties money up)."""
+
+
+def harmful(metric: str, direction: str) -> bool:
+    """Whether a move of ``metric`` in ``direction`` is bad news for the shop."""
+    if metric in BOTH_WAYS_BAD:
+        return True
+    return (direction == "up") == (metric in LOWER_IS_BETTER)
 
 
 @dataclass(frozen=True)

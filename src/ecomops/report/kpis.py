@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ecomops.detect.baseline import EVENT_WIDEN, expect_panel, expect_ratio_panel
-from ecomops.detect.findings import Kpi, KpiStatus
+from ecomops.detect.findings import LOWER_IS_BETTER, Kpi, KpiStatus
 from ecomops.metrics import COMPARISONS, METRICS
 from ecomops.report.model import TrendSeries
 
@@ -43,11 +43,6 @@ SIGNED: frozenset[str] = frozenset({"gross_margin", "gross_margin_rate"})
 """Metrics that can fall below zero (every other metric's band stops at 0)."""
 
 
-LOWER_IS_BETTER: frozenset[str] = frozenset({
-    "return_rate", "refund_amount", "late_delivery_rate", "delivery_days", "ship_hours",
-    "ad_cpc", "ad_cost", "ad_acos", "overdue_share",
-})
-"""Metrics whose rise is bad news (returns, refunds, late or slow deliveries, costs)."""
 NEUTRAL: frozenset[str] = frozenset({"days_of_cover", "ad_impressions"})
 """Metrics whose movement is neither good nor bad by itself (too little and too much cover
 both hurt)."""
