@@ -50,6 +50,7 @@ class ThresholdSettings(_Section):
     service_level: float = Field(0.95, gt=0.5, lt=1.0)
     target_cover_days: int = Field(30, ge=1)
     slow_mover_days: int = Field(30, ge=1)
+    overstock_days: int = Field(90, ge=1)
 
 
 class DatabaseSettings(_Section):
@@ -123,6 +124,8 @@ service_level = 0.95
 target_cover_days = 30
 # An SKU without a sale for this many days is a slow mover.
 slow_mover_days = 30
+# More days of supply than this is overstock (Amazon's definition: 90): clear, stop buying or move it.
+overstock_days = 90
 
 [database]
 # App database (users, tasks, imports, audit). Empty: SQLite inside the workspace.

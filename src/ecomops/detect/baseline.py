@@ -134,6 +134,11 @@ def expect_panel(
         return Panel(z, z.copy(), z.astype(int))
     wf = _weekday_factors(x0, ok, weekdays)
     y = x0 / wf[:, weekdays]
+    run = _ongoing_sum_shift(x0, weekdays, ok, np.isfinite(x), counts, level_days)
+    if run.any():
+        ok &= ~run
+        wf = _weekday_factors(x0, ok, weekdays)
+        y = x0 / wf[:, weekdays]
     # Usable recent days: the last ``level_days`` usable columns of each row.
     rank_from_end = np.cumsum(ok[:, ::-1], axis=1)[:, ::-1]
     recent = ok & (rank_from_end <= level_days)
@@ -174,6 +179,90 @@ def expect_panel(
         widen = EVENT_WIDEN**2 * var + (0.25 * np.abs(expected) * np.abs(up - 1)) ** 2
         var = np.where(ev_today, np.maximum(widen, var), var)
     return Panel(expected, np.sqrt(var), n)
+
+
+SHIFT_DAYS = 14
+"""Latest history days where a change still going on is looked for (``ongoing_run``)."""
+SHIFT_Z = 3.0
+"""A history day this many sigmas away from the days before ``SHIFT_DAYS`` is out of band."""
+SHIFT_MIN_REFERENCE = 7
+"""Usable days the reference (before the last ``SHIFT_DAYS``) needs for the test to be made."""
+
+
+def _last_known(known: np.ndarray) -> np.ndarray:
+    """Per row, the index of the latest known column (-1 when none)."""
+    t = known.shape[1]
+    idx = np.where(known, np.arange(t)[None, :], -1)
+    return idx.max(axis=1) if t else np.full(known.shape[0], -1)
+
+
+def ongoing_run(z: np.ndarray, ok: np.ndarray, known: np.ndarray | None = None) -> np.ndarray:
+    """S x T mask of the change still going on in each row: the run of usable days ending at
+    the row's latest known column (``known``, default every column) that are all at least
+    ``SHIFT_Z`` sigmas out the same way (unusable days, such as event days, neither extend nor
+    end it).
+
+    Such days are kept out of the expected value of the next day (issue 13: a conversion that
+    fell four days ago and stayed down must still be a finding, not become the new normal). A
+    run covering every usable day of the last ``SHIFT_DAYS`` is the series' new level and is
+    kept in the history.
+    """
+    s, t = z.shape
+    out = np.zeros((s, t), dtype=bool)
+    if t == 0:
+        return out
+    end = _last_known(np.ones((s, t), dtype=bool) if known is None else known)
+    rows = np.arange(s)
+    sign = np.zeros(s)
+    alive = end >= 0
+    count = np.zeros(s, dtype=int)
+    for k in range(SHIFT_DAYS):
+        col = end - k
+        inside = col >= 0
+        c = np.maximum(col, 0)
+        zc = np.nan_to_num(z[rows, c])
+        usable = ok[rows, c] & alive & inside
+        out_of_band = np.abs(zc) >= SHIFT_Z
+        sign = np.where(usable & (sign == 0) & out_of_band, np.sign(zc), sign)
+        hit = usable & (sign != 0) & out_of_band & (np.sign(zc) == sign)
+        out[rows[hit], c[hit]] = True
+        count += hit
+        alive &= ~(usable & ~hit) & inside
+    out[alive & (count > 0)] = False  # not back in band for SHIFT_DAYS days: a new level
+    return out
+
+
+def _reference(ok: np.ndarray, known: np.ndarray, level_days: int) -> np.ndarray:
+    """The usable days before each row's last ``SHIFT_DAYS`` known columns, the latest
+    ``level_days`` of them."""
+    t = ok.shape[1]
+    end = _last_known(known)
+    ref = ok & (np.arange(t)[None, :] <= (end - SHIFT_DAYS)[:, None])
+    rank = np.cumsum(ref[:, ::-1], axis=1)[:, ::-1]
+    return ref & (rank <= level_days)
+
+
+def _ongoing_sum_shift(
+    x0: np.ndarray, weekdays: np.ndarray, ok: np.ndarray, known: np.ndarray, counts: bool, level_days: int
+) -> np.ndarray:
+    """``ongoing_run`` of a sum, de-seasonalised by the weekday factors of the reference days
+    and judged against their robust level and spread (rows whose reference has no spread are
+    not judged)."""
+    ref = _reference(ok, known, level_days)
+    n_ref = ref.sum(axis=1)
+    if not (n_ref >= SHIFT_MIN_REFERENCE).any():
+        return np.zeros(ok.shape, dtype=bool)
+    y = x0 / _weekday_factors(x0, ref, weekdays)[:, weekdays]
+    med = masked_median(y, ref)
+    mad = masked_median(np.abs(y - med[:, None]), ref) * MAD_TO_SD
+    var = mad**2 * (1 + 1 / np.maximum(n_ref, 1))
+    if counts:
+        var = np.maximum(var, np.maximum(med, 0.5))
+    sd = np.sqrt(np.maximum(var, (0.02 * np.abs(med)) ** 2))
+    judged = (n_ref >= SHIFT_MIN_REFERENCE) & (mad > 0)
+    with np.errstate(all="ignore"):
+        z = np.where(judged[:, None], (y - med[:, None]) / np.where(sd > 0, sd, np.inf)[:, None], 0.0)
+    return ongoing_run(z, ok & judged[:, None], known)
 
 
 def masked_median(y: np.ndarray, mask: np.ndarray, empty: float = 0.0) -> np.ndarray:
@@ -236,6 +325,7 @@ def expect_ratio_panel(
     ok = np.isfinite(a) & np.isfinite(b) & (b > 0)
     if excluded is not None:
         ok &= ~np.broadcast_to(np.asarray(excluded, dtype=bool), a.shape)
+    ok &= ~_ongoing_rate_shift(a, b, ok, binomial, level_days)
     rank_from_end = np.cumsum(ok[:, ::-1], axis=1)[:, ::-1]
     use = ok & (rank_from_end <= level_days)
     a0, b0 = np.where(use, a, 0.0), np.where(use, b, 0.0)
@@ -283,6 +373,42 @@ def expect_ratio_panel(
         rate = np.where(shifted, ev_rate, rate)
     sd = np.where(n > 0, sd, np.inf)
     return RatePanel(rate, sd, np.sqrt(tau2), n)
+
+
+def _ongoing_rate_shift(
+    a: np.ndarray, b: np.ndarray, ok: np.ndarray, binomial: bool, level_days: int
+) -> np.ndarray:
+    """``ongoing_run`` of a rate: each day's rate against the pooled rate of the reference days,
+    at that day's denominator (binomial noise plus the reference's between-day variance, or the
+    reference's spread per unit of denominator). Rows whose reference has no events (binomial)
+    or no spread (other ratios) are not judged."""
+    known = np.isfinite(a) & np.isfinite(b)
+    ref = _reference(ok, known, level_days)
+    n_ref = ref.sum(axis=1)
+    if a.shape[1] == 0 or not (n_ref >= SHIFT_MIN_REFERENCE).any():
+        return np.zeros(ok.shape, dtype=bool)
+    a0, b0 = np.where(ref, a, 0.0), np.where(ref, b, 0.0)
+    sa, sb = a0.sum(axis=1), b0.sum(axis=1)
+    rate = np.where(sb > 0, sa / np.maximum(sb, 1e-12), 0.0)
+    with np.errstate(all="ignore"):
+        b_day = np.where(ok & (b > 0), b, np.inf)
+        r_day = np.where(ok & (b > 0), a / np.where(b > 0, b, 1.0), np.nan)
+        dev2 = np.where(ref, (a0 / np.where(b0 > 0, b0, 1.0) - rate[:, None]) ** 2, 0.0)
+        if binomial:
+            pr = np.clip(rate, 1e-6, 1 - 1e-6)[:, None]
+            samp = pr * (1 - pr) / np.where(ref & (b0 > 0), b0, np.inf)
+            excess = np.where(ref, dev2 - samp, 0.0)
+            tau2 = np.maximum((b0 * excess).sum(axis=1) / np.maximum(sb, 1e-12), 0.0)
+            var = pr * (1 - pr) / b_day + tau2[:, None]
+            judged = sa > 0
+        else:
+            k = (b0 * dev2).sum(axis=1) / np.maximum(n_ref, 1)
+            var = np.maximum(k[:, None] / b_day, (RATIO_SD_FLOOR * rate[:, None]) ** 2)
+            judged = k > 0
+        z = (r_day - rate[:, None]) / np.sqrt(var)
+    judged &= n_ref >= SHIFT_MIN_REFERENCE
+    z = np.where(judged[:, None] & np.isfinite(z), z, 0.0)
+    return ongoing_run(z, ok & judged[:, None], known)
 
 
 def _recent_rate(

@@ -24,6 +24,20 @@ DIMENSIONS = (
     "search_term", "warehouse", "carrier", "region", "competitor",
 )
 SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+LOWER_IS_BETTER: frozenset[str] = frozenset({
+    "return_rate", "refund_amount", "late_delivery_rate", "delivery_days", "ship_hours",
+    "ad_cpc", "ad_cost", "ad_acos", "overdue_share",
+})
+"""Metrics whose rise is bad news (returns, refunds, late or slow deliveries, costs)."""
+BOTH_WAYS_BAD: frozenset[str] = frozenset({"days_of_cover"})
+"""Metrics whose every departure hurts (too little cover runs out, too much ties money up)."""
+
+
+def harmful(metric: str, direction: str) -> bool:
+    """Whether a move of ``metric`` in ``direction`` is bad news for the shop."""
+    if metric in BOTH_WAYS_BAD:
+        return True
+    return (direction == "up") == (metric in LOWER_IS_BETTER)
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,10 @@ class Kpi:
     yoy: float | None = None
     expected: float | None = None
     status: KpiStatus = "normal"
+    favourable: dict[str, bool | None] = field(default_factory=dict)
+    """Per ``status``, ``dod``, ``wow``, ``mom`` and ``yoy``: whether that reading is good news
+    for the shop (a fall of the return rate is), ``None`` when flat, normal, unknown or neither
+    (ad spend). Extends BRIEF.md's KPI object (its fields are unchanged)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,6 +76,9 @@ class Finding:
     since: dt.date
     summary: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The sentences in every language: ``{"zh_CN": {"summary": ...}, "en": {...}}`` (``summary``
+    is the store language's; consumers fall back to it when ``texts`` is empty)."""
 
     def sort_key(self) -> tuple[int, float]:
         """Severity first, then absolute impact (BRIEF.md)."""
@@ -79,6 +100,9 @@ class Action:
     finding_ids: tuple[str, ...]
     check: dict[str, Any] | None = None
     """Machine-checkable acceptance: metric, segment, comparison, threshold, days."""
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """``{"zh_CN": {"title": ..., "acceptance": ...}, "en": {...}}``; ``title`` and
+    ``acceptance`` are the store language's."""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -87,6 +111,12 @@ class Action:
         if self.check is None:
             d.pop("check")
         return d
+
+
+def text_in(item: Finding | Action, name: str, language: str) -> str:
+    """``item``'s sentence ``name`` in ``language``, else the plain field (an older brief)."""
+    own = item.texts.get(language, {}).get(name)
+    return own if own is not None else str(getattr(item, name))
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

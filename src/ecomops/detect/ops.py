@@ -112,6 +112,10 @@ def _ad_checks(p: Panel, ctx: Context) -> list[tuple[Check, tuple[str, str | Non
     ]
 
 
+CLICK_METRICS = frozenset({"ad_ctr", "ad_clicks"})
+"""Ads metrics whose impact is the sales their extra (or missing) clicks are worth."""
+
+
 def ads_candidates(
     leaves: pd.DataFrame, ctx: Context, extra_grains: tuple[tuple[str, ...], ...] = ()
 ) -> list[Candidate]:
@@ -137,6 +141,9 @@ def ads_candidates(
                     "ctr_expected": plain(ctr.expected[i]),
                     "cpc_expected": plain(cpc_h[i]),
                 }
+                if day.metric in CLICK_METRICS:
+                    # what the clicks were valued at: sales per click of the history
+                    ev["sales_expected"] = plain(v["sales"][i, -1] - day.impact[i])
                 series = {"num": v[num][i].copy(), "events": p.events[i].copy()}
                 if den:
                     series["den"] = v[den][i].copy()

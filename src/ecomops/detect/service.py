@@ -20,7 +20,7 @@ from ecomops.detect.events import festival_days
 from ecomops.detect.findings import Action, Finding, Severity, sort_findings
 from ecomops.detect.hierarchy import prune
 from ecomops.detect.scan import Candidate, Context
-from ecomops.detect.text import summary
+from ecomops.detect.text import LANGUAGES, summary
 from ecomops.report.model import TrendSeries
 from ecomops.settings import Settings
 from ecomops.store.analytics import QueryInterrupted
@@ -77,6 +77,36 @@ def _merge_same_segment(cands: list[Candidate]) -> list[Candidate]:
     return list(best.values())
 
 
+MONEY_EVIDENCE = {"sales": ("gmv", "gmv_expected"), "ads": ("sales", "sales_expected")}
+"""Per family, the evidence of the money a candidate's impact is valued in (observed, expected)."""
+
+
+def consistent(c: Candidate) -> bool:
+    """Whether the candidate's impact has the sign of its own money evidence: "visitors up, GMV
+    impact +385" while the segment's GMV is below its expected value is not a finding (the
+    visitors came, the sales did not); neither are "clicks up" that sold less than expected."""
+    keys = MONEY_EVIDENCE.get(c.family)
+    if keys is None or (c.family == "ads" and "sales_expected" not in c.evidence):
+        return True
+    got, want = c.evidence.get(keys[0]), c.evidence.get(keys[1])
+    if got is None or want is None:
+        return True
+    return c.impact * (float(got) - float(want)) >= 0
+
+
+def _keep_consistent(cands: list[Candidate]) -> list[Candidate]:
+    """The consistent candidates; an inconsistent one becomes evidence of a consistent candidate
+    on the same segment (``related``) when there is one, else it is left out."""
+    good = [c for c in cands if consistent(c)]
+    by_segment = {tuple(sorted(c.segment.items())): c for c in sorted(good, key=lambda c: abs(c.impact))}
+    for c in cands:
+        if not consistent(c):
+            host = by_segment.get(tuple(sorted(c.segment.items())))
+            if host is not None:
+                host.related.append(c)
+    return good
+
+
 def _severity(c: Candidate, ctx: Context) -> Severity:
     """High: harmful, large on the day and far out; medium: material (on the day or over its
     sustained run); low: the rest. Good news (positive impact) is at most medium: the brief is
@@ -104,16 +134,22 @@ def _finding(c: Candidate, ctx: Context, language: str) -> Finding:
             }
             for r in c.related[:5]
         ]
-    text = summary(
-        "overdue_share" if ev.get("basis") == "in_transit" else c.metric,
-        c.segment,
-        c.direction,
-        c.observed,
-        c.expected,
-        c.impact,
-        IMPACT_LABEL.get(c.family, "gmv"),
-        language,
-    )
+    texts = {
+        lang: {
+            "summary": summary(
+                "overdue_share" if ev.get("basis") == "in_transit" else c.metric,
+                c.segment,
+                c.direction,
+                c.observed,
+                c.expected,
+                c.impact,
+                IMPACT_LABEL.get(c.family, "gmv"),
+                lang,
+            )
+        }
+        for lang in LANGUAGES
+    }
+    text = texts["zh_CN" if language.lower().startswith("zh") else "en"]["summary"]
     return Finding(
         id="",
         module=c.module,
@@ -128,6 +164,7 @@ def _finding(c: Candidate, ctx: Context, language: str) -> Finding:
         since=c.since or ctx.day,
         summary=text,
         evidence=ev,
+        texts=texts,
     )
 
 
@@ -212,7 +249,7 @@ def detect(con: Any, day: dt.date, settings: Settings) -> Detection:
     kept: list[Candidate] = []
     for fam in families.values():
         kept += prune(fam)
-    kept = _merge_same_segment(kept)
+    kept = _merge_same_segment(_keep_consistent(kept))
     for c in kept:
         c.since = evidence.since(c, ctx)
     findings = [_finding(c, ctx, language) for c in kept]

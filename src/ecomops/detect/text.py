@@ -49,6 +49,32 @@ DIM_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+CHANNEL_NAMES: dict[str, tuple[str, str]] = {
+    "tmall": ("天猫", "Tmall"),
+    "taobao": ("淘宝", "Taobao"),
+    "jd": ("京东", "JD"),
+    "douyin": ("抖音", "Douyin"),
+    "kuaishou": ("快手", "Kuaishou"),
+    "pinduoduo": ("拼多多", "Pinduoduo"),
+    "pdd": ("拼多多", "Pinduoduo"),
+    "xiaohongshu": ("小红书", "Xiaohongshu"),
+    "shopify": ("Shopify", "Shopify"),
+    "amazon": ("亚马逊", "Amazon"),
+    "ebay": ("eBay", "eBay"),
+    "olist": ("Olist", "Olist"),
+}
+"""Display names of channel codes in sentences ("渠道 jd" read like code); others as they are."""
+LANGUAGES = ("zh_CN", "en")
+"""The languages every finding and action carries its sentences in (``texts``)."""
+
+
+def channel_name(code: str, language: str) -> str:
+    names = CHANNEL_NAMES.get(code.strip().lower())
+    if names is None:
+        return code
+    return names[0] if _zh(language) else names[1]
+
+
 def _zh(language: str) -> bool:
     return language.lower().startswith("zh")
 
@@ -84,6 +110,8 @@ def where(segment: dict[str, str], language: str) -> str:
     parts = []
     for k, v in segment.items():
         zh, en = DIM_NAMES.get(k, (k, k))
+        if k == "channel":
+            v = channel_name(v, language)
         parts.append(f"{zh} {v}" if _zh(language) else f"{en} {v}")
     return " × ".join(parts) if _zh(language) else ", ".join(parts)
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ecomops.detect.baseline import EVENT_WIDEN, expect_panel, expect_ratio_panel
-from ecomops.detect.findings import Kpi, KpiStatus
+from ecomops.detect.findings import LOWER_IS_BETTER, Kpi, KpiStatus
 from ecomops.metrics import COMPARISONS, METRICS
 from ecomops.report.model import TrendSeries
 
@@ -41,6 +41,26 @@ BINOMIAL: frozenset[str] = frozenset({"conversion_rate", "ad_ctr", "return_rate"
 
 SIGNED: frozenset[str] = frozenset({"gross_margin", "gross_margin_rate"})
 """Metrics that can fall below zero (every other metric's band stops at 0)."""
+
+
+NEUTRAL: frozenset[str] = frozenset({"days_of_cover", "ad_impressions"})
+"""Metrics whose movement is neither good nor bad by itself (too little and too much cover
+both hurt)."""
+FLAT = 0.005
+"""A relative change smaller than this is flat (neither good nor bad)."""
+
+
+def favourable(metric: str, rel: float | None) -> bool | None:
+    """Whether a relative change ``rel`` of ``metric`` is good news; ``None``: flat, unknown or
+    neutral."""
+    if rel is None or not math.isfinite(rel) or abs(rel) < FLAT or metric in NEUTRAL:
+        return None
+    return (rel > 0) == (metric not in LOWER_IS_BETTER)
+
+
+def _favourable(metric: str, status: KpiStatus, changes: dict[str, float | None]) -> dict[str, bool | None]:
+    side = {"high": 1.0, "low": -1.0}.get(status)
+    return {"status": favourable(metric, side), **{c: favourable(metric, r) for c, r in changes.items()}}
 
 
 def _decimals(name: str) -> int:
@@ -133,7 +153,7 @@ def bands(
 
 def _status(value: float | None, low: float, high: float, n: int) -> KpiStatus:
     if value is None or n == 0 or not math.isfinite(low) or not math.isfinite(high):
-        return "unavailable" if value is None else "normal"
+        return "unavailable"  # no band is shown: nothing says the value is normal
     if value > high:
         return "high"
     if value < low:
@@ -196,11 +216,11 @@ def build(
         assert series.high is not None
         assert series.expected is not None
         low, high = series.low[-1], series.high[-1]
+        status = _status(value, math.nan if low is None else low, math.nan if high is None else high, n)
         kpis.append(Kpi(
             metric=name, value=value, dod=changes["dod"], wow=changes["wow"], mom=changes["mom"],
-            yoy=changes["yoy"], expected=series.expected[-1],
-            status=_status(value, math.nan if low is None else low,
-                           math.nan if high is None else high, n),
+            yoy=changes["yoy"], expected=series.expected[-1], status=status,
+            favourable=_favourable(name, status, changes),
         ))
         trends[name] = series
     return kpis, trends

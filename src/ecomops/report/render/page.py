@@ -89,6 +89,15 @@ def _status_tone(metric: str, status: str) -> str:
     return _tone(metric, 1.0 if status == "high" else -1.0)
 
 
+def _good_bad(fav: dict[str, bool | None], key: str, fallback: str) -> str:
+    """``good`` / ``bad`` from the KPI's own ``favourable`` reading (``Kpi.favourable``), else
+    ``fallback`` (a brief from before the field: the metric tables here)."""
+    if key not in fav:
+        return fallback
+    v = fav[key]
+    return "flat" if v is None else "good" if v else "bad"
+
+
 def context(brief: Brief, lang: str) -> dict[str, Any]:
     """Everything the template shows, already labelled and formatted for ``lang``."""
     cur = brief.currency
@@ -100,9 +109,10 @@ def context(brief: Brief, lang: str) -> dict[str, Any]:
             "value": fmt.value(k.metric, k.value, lang, cur),
             "expected": fmt.value(k.metric, k.expected, lang, cur) if k.expected is not None else None,
             "status": k.status, "status_label": label("status", k.status, lang),
-            "tone": _status_tone(k.metric, k.status),
+            "tone": _status_tone(k.metric, k.status) if k.status in ("normal", "unavailable")
+            else _good_bad(k.favourable, "status", _status_tone(k.metric, k.status)),
             "changes": [{"name": c, "label": label("change", c, lang), "text": fmt.change(rel, lang),
-                         "tone": _tone(k.metric, rel)}
+                         "tone": _good_bad(k.favourable, c, _tone(k.metric, rel))}
                         for c, rel in (("dod", k.dod), ("wow", k.wow), ("mom", k.mom), ("yoy", k.yoy))],
         })
     trends = []
