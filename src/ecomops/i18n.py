@@ -200,6 +200,8 @@ _VOCAB: dict[str, dict[str, str]] = {
         "on_hand": _np("evidence", "Stock on hand"), "stock_value": _np("evidence", "Stock value"),
         "daily_demand": _np("evidence", "Daily demand"), "price": _np("evidence", "Price"),
         "stockout_date": _np("evidence", "Stock-out date"),
+        "out_of_stock_since": _np("evidence", "Out of stock since"),
+        "overstock_days": _np("evidence", "Overstock above (days of supply)"),
         "relief_date": _np("evidence", "Date new stock arrives"),
         "expected_lost_gmv": _np("evidence", "Expected lost GMV"), "supplier": _np("evidence", "Supplier"),
         "warehouses": _np("evidence", "Warehouses"),

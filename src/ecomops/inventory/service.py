@@ -196,8 +196,9 @@ def stock_risk(con: Any, as_of: dt.date, settings: Settings) -> StockRisk:
 
 
 def slow_mover_report(con: Any, as_of: dt.date, settings: Settings,
-                      plan: PlanResult | None = None) -> pd.DataFrame:
-    """Slow movers with their ABC × XYZ class, margin, action and reason."""
+                      plan: PlanResult | None = None, language: str | None = None) -> pd.DataFrame:
+    """Slow movers with their ABC × XYZ class, margin, action and reason (the reason in
+    ``language``, by default the store's)."""
     plan = plan or replenishment_plan(con, as_of, settings)
     rows = plan.rows
     stock = rows.groupby("sku", as_index=False).agg(stock=("on_hand", "sum")).merge(
@@ -214,7 +215,7 @@ def slow_mover_report(con: Any, as_of: dt.date, settings: Settings,
     el = elasticity.estimate(sub)
     return slow_movers.slow_movers(stock, last, products(con), classes, el, as_of,
                                    target_cover_days=t.target_cover_days, slow_mover_days=t.slow_mover_days,
-                                   gettext=gettext_for(settings.store.language, "report"))
+                                   gettext=gettext_for(language or settings.store.language, "report"))
 
 
 def channel_report(con: Any, as_of: dt.date, settings: Settings) -> pd.DataFrame:

@@ -74,7 +74,11 @@ def _action(r: pd.Series, n_days: int, target: int, best: dict[str, str],
         return "reprice", _("Demand is price-elastic (elasticity {elasticity}): a {cut} price cut should "
                             "sell about {times}× the units against {cover}.").format(
             elasticity=f"{e:.1f}", cut=f"{cut:.0%}", times=f"{(1 - cut) ** e:.1f}", cover=cover_txt)
-    note = _(r.get("elasticity_note") or NO_ESTIMATE)
+    note = r.get("elasticity_note") or NO_ESTIMATE
+    if note == "ok":  # estimated, but not elastic enough for a price cut to pay
+        note = _("{elasticity}, a price cut would not pay").format(elasticity=f"{e:.1f}")
+    else:
+        note = _(note)
     if not pd.isna(margin) and margin >= 0.4:
         return "promote", _("A {margin} margin pays for ads or a promotion to work off {cover} (target "
                             "{target}); price elasticity: {note}.").format(

@@ -116,8 +116,9 @@ def _with_return_rate(
     back = dt.timedelta(days=lag)
     cohorts = evaluate(con, ["return_rate"], [], [(a - back, b - back) for a, b in periods],
                        as_of=day, lag=lag)
-    cohorts["date"] = [d + back for d in cohorts["date"]]
-    return frame.merge(cohorts, on="date", how="left")
+    cohorts["date"] = pd.Series([d + back for d in cohorts["date"]], index=cohorts.index, dtype=object)
+    # An empty window (a store with no orders in it) comes back with a float "date" column.
+    return frame.astype({"date": object}).merge(cohorts, on="date", how="left")
 
 
 def _events(con: ibis.BaseBackend, day: dt.date, days: int, by_channel: pd.DataFrame) -> set[dt.date]:

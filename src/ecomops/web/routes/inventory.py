@@ -60,12 +60,14 @@ def plan_of(c: Console, day: dt.date) -> PlanResult:
                     lambda cur: service.replenishment_plan(cur, day, c.ws.settings, fast=True))
 
 
-def slow_of(c: Console, day: dt.date) -> pd.DataFrame:
+def slow_of(c: Console, day: dt.date, lang: str | None = None) -> pd.DataFrame:
+    """Slow movers of ``day``, their reasons in the reader's ``lang``."""
     from ecomops.inventory import service
 
     plan = plan_of(c, day)
-    return _derived(c, ("inventory-slow", day),
-                    lambda cur: service.slow_mover_report(cur, day, c.ws.settings, plan=plan))
+    return _derived(c, ("inventory-slow", day, lang),
+                    lambda cur: service.slow_mover_report(cur, day, c.ws.settings, plan=plan,
+                                                          language=lang))
 
 
 def channels_of(c: Console, day: dt.date) -> pd.DataFrame:
@@ -123,7 +125,7 @@ def _check(tab: str, risk: str, warehouse: str, supplier: str, q: str, sort: str
 
 
 def view(c: Console, day: dt.date, tab: str, filters: dict[str, str], sort: str = "",
-         dir: str = "asc") -> pd.DataFrame:
+         dir: str = "asc", lang: str | None = None) -> pd.DataFrame:
     """Every row of the ``tab`` table for ``filters``, in the order shown (the page shows the first
     ``MAX_ROWS``; the downloads write them all, same columns and order)."""
     from ecomops.inventory.tables import TABLES
@@ -134,7 +136,7 @@ def view(c: Console, day: dt.date, tab: str, filters: dict[str, str], sort: str 
         frame = filtered(plan_of(c, day).rows, filters["risk"], filters["warehouse"], filters["supplier"],
                          filters["q"])
     elif tab == "slow":
-        frame = slow_of(c, day)
+        frame = slow_of(c, day, lang)
     else:
         listings = channels_of(c, day)
         frame = listings[listings["issue"].notna()].sort_values(["at_risk_gmv", "sku"],
@@ -175,7 +177,7 @@ def inventory_page(
     context["counts"] = {r: int((all_rows["risk"] == r).sum()) for r in RISKS}
     context["total"] = len(all_rows)
     table = TABLES[tab]
-    frame = view(c, day, tab, filters, sort, dir)
+    frame = view(c, day, tab, filters, sort, dir, pu.lang)
     shown = frame.head(MAX_ROWS)
     values = cells(table, shown, pu.lang)
     context.update(
@@ -209,7 +211,7 @@ def _export(request: Request, pu: Any, fmt: str, date: str | None, tab: str, ris
     if tab != "plan":
         filters = dict.fromkeys(filters, "")
     table = TABLES[tab]
-    frame = view(c, day, tab, filters, sort, dir)
+    frame = view(c, day, tab, filters, sort, dir, pu.lang)
     heads, rows = headers(table, pu.lang, c.ws.settings.store.currency), cells(table, frame, pu.lang)
     name = {"plan": "replenishment-plan", "slow": "slow-movers", "channels": "channel-stock"}[tab]
     if fmt == "csv":
