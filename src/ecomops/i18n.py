@@ -260,7 +260,8 @@ _VOCAB: dict[str, dict[str, str]] = {
     "channel": {
         "tmall": _np("channel", "Tmall"), "taobao": _np("channel", "Taobao"),
         "jd": _np("channel", "JD"), "douyin": _np("channel", "Douyin"),
-        "pdd": _np("channel", "Pinduoduo"), "kuaishou": _np("channel", "Kuaishou"),
+        "pdd": _np("channel", "Pinduoduo"), "pinduoduo": _np("channel", "Pinduoduo"),
+        "kuaishou": _np("channel", "Kuaishou"),
         "xiaohongshu": _np("channel", "Xiaohongshu"), "shopify": _np("channel", "Shopify"),
         "amazon": _np("channel", "Amazon"),
     },

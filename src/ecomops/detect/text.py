@@ -49,30 +49,18 @@ DIM_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
-CHANNEL_NAMES: dict[str, tuple[str, str]] = {
-    "tmall": ("天猫", "Tmall"),
-    "taobao": ("淘宝", "Taobao"),
-    "jd": ("京东", "JD"),
-    "douyin": ("抖音", "Douyin"),
-    "kuaishou": ("快手", "Kuaishou"),
-    "pinduoduo": ("拼多多", "Pinduoduo"),
-    "pdd": ("拼多多", "Pinduoduo"),
-    "xiaohongshu": ("小红书", "Xiaohongshu"),
-    "shopify": ("Shopify", "Shopify"),
-    "amazon": ("亚马逊", "Amazon"),
-    "ebay": ("eBay", "eBay"),
-    "olist": ("Olist", "Olist"),
-}
-"""Display names of channel codes in sentences ("渠道 jd" read like code); others as they are."""
 LANGUAGES = ("zh_CN", "en")
 """The languages every finding and action carries its sentences in (``texts``)."""
 
 
 def channel_name(code: str, language: str) -> str:
-    names = CHANNEL_NAMES.get(code.strip().lower())
-    if names is None:
-        return code
-    return names[0] if _zh(language) else names[1]
+    """The display name of a channel code in sentences ("渠道 jd" read like code): the shared
+    vocabulary's (``ecomops.i18n``, the console uses the same); other codes as they are."""
+    from ecomops.i18n import label
+
+    key = code.strip().lower()
+    shown = label("channel", key, "zh_CN" if _zh(language) else "en")
+    return code if shown == key else shown
 
 
 def _zh(language: str) -> bool:
