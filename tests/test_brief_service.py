@@ -87,7 +87,9 @@ def test_json_is_the_contract_shape(brief: Brief) -> None:
     data = brief_json(brief)
     assert list(data)[:6] == ["date", "store", "currency", "kpis", "findings", "actions"]
     assert data["date"] == "2026-11-24"
-    assert set(data["kpis"][0]) == {"metric", "value", "dod", "wow", "mom", "yoy", "expected", "status"}
+    # BRIEF.md's fields in its order, then the one extension: which movements are good news.
+    assert list(data["kpis"][0]) == ["metric", "value", "dod", "wow", "mom", "yoy", "expected", "status",
+                                     "favourable"]
     assert "charts" not in data
     assert "charts" in brief_json(brief, charts=True)
 

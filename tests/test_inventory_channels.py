@@ -29,11 +29,11 @@ def test_oversell_sentence_counts_units_and_money_in_both_languages() -> None:
                   "ordered there (about CN¥867 of GMV) could not ship and would be cancelled; list 3 units.")
 
 
-def test_oversell_finding_summary_is_the_sentence_in_the_stores_language() -> None:
+def test_oversell_finding_carries_the_oversell_sentence_in_both_languages() -> None:
     ch = _oversold()
     for lang in ("zh_CN", "en"):
         s = Settings(store=StoreSettings(language=lang))
         found = _channels(ch, 10.0, 1000.0, language=s.store.language, currency=s.store.currency)
         assert len(found) == 1
-        assert found[0]["summary"] == channels.oversell_texts(next(ch.itertuples()), "CNY")[lang]["summary"]
-        assert " of orders " not in found[0]["summary"]
+        assert found[0]["texts"] == channels.oversell_texts(next(ch.itertuples()), "CNY")
+        assert " of orders " not in found[0]["texts"]["en"]["summary"]
