@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ecomops.workspace import Workspace
-from web_support import add_users, login
+from web_support import add_users, signed_in
 
 
 @pytest.fixture
@@ -23,9 +23,7 @@ def app_ws(workspace: Workspace) -> tuple[Any, Workspace]:
 
 @pytest.fixture
 def operator(app_ws: tuple[Any, Workspace]) -> TestClient:
-    client = TestClient(app_ws[0])
-    client.csrf = login(client, "operator")  # type: ignore[attr-defined]
-    return client
+    return signed_in(app_ws[0])
 
 
 def _upload(client: TestClient, name: str, content: bytes) -> Any:

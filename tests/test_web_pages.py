@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ecomops.web.accounts import Accounts
-from web_support import DEMO_DAY, demo_app, login
+from web_support import DEMO_DAY, demo_app, login, signed_in
 
 pytestmark = pytest.mark.slow  # the demo brief takes a while to build on 2 cores
 DAY = DEMO_DAY.isoformat()
@@ -28,9 +28,7 @@ def app_and_ws(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture
 def operator(app_and_ws: Any) -> TestClient:
-    client = TestClient(app_and_ws[0])
-    client.csrf = login(client, "operator")  # type: ignore[attr-defined]
-    return client
+    return signed_in(app_and_ws[0])
 
 
 def _brief(app_and_ws: Any) -> Any:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ecomops.store.appdb import ImportRun
 from ecomops.web.accounts import Accounts
-from web_support import _BRIEFS, DEMO_DAY, demo_app, login
+from web_support import _BRIEFS, DEMO_DAY, demo_app, signed_in
 
 pytestmark = pytest.mark.slow  # the demo brief takes a while to build on 2 cores
 DAY = DEMO_DAY.isoformat()
@@ -32,9 +32,7 @@ def app_and_ws(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture
 def operator(app_and_ws: Any) -> TestClient:
-    client = TestClient(app_and_ws[0])
-    client.csrf = login(client, "operator")  # type: ignore[attr-defined]
-    return client
+    return signed_in(app_and_ws[0])
 
 
 def _upload(client: TestClient, name: str, content: bytes) -> Any:
@@ -128,8 +126,7 @@ def test_oversized_upload_is_refused_before_import(app_and_ws: Any) -> None:
     small = Workspace(root=src.root, settings=src.settings.model_copy(
         update={"imports": src.settings.imports.model_copy(update={"max_upload_mb": 1})}))
     app = create_app(small)
-    client = TestClient(app)
-    client.csrf = login(client, "operator")  # type: ignore[attr-defined]
+    client = signed_in(app)
     with src.app_sessions() as s:
         before = s.scalar(select(func.count()).select_from(ImportRun))
     big = b"sku,title,category,price\n" + b"SKU-BIG,title,cat,1\n" * 80_000  # ~1.6 MB

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ecomops.store.appdb import AuditLog
 from ecomops.tasks.model import TaskDraft
 from ecomops.web.accounts import Accounts
-from web_support import DEMO_DAY, demo_app, login
+from web_support import DEMO_DAY, demo_app, login, signed_in
 
 NOW = dt.datetime(2026, 11, 21, 2, 0)  # 10:00 on 2026-11-21, store time: the last 2 days count
 CHECK = {"metric": "orders", "segment": {"channel": "tmall"}, "comparison": ">=", "days": 2}
@@ -34,9 +34,7 @@ def app_and_ws(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture
 def operator(app_and_ws: Any) -> TestClient:
-    client = TestClient(app_and_ws[0])
-    client.csrf = login(client, "operator")  # type: ignore[attr-defined]
-    return client
+    return signed_in(app_and_ws[0])
 
 
 def _board(app_and_ws: Any) -> Any:

@@ -242,11 +242,6 @@ def inventory_findings(con_or_backend: Any, date: dt.date, settings: Settings) -
 
 def _zero_history(con: Any, date: dt.date) -> pd.DataFrame:
     """Sellable units per day, SKU and warehouse over the last ``ZERO_RUN_DAYS`` days."""
-    from ecomops.inventory import queries, service
+    from ecomops.inventory import service
 
-    sql = (f"SELECT date, sku, coalesce(warehouse, 'main') AS warehouse, "
-           f"greatest(on_hand - coalesce(reserved, 0), 0) AS sellable FROM {queries.INV} "
-           f"WHERE date <= $as_of AND date >= $start")
-    frame = service._read(con, sql, as_of=date, start=date - dt.timedelta(days=ZERO_RUN_DAYS))
-    frame["date"] = pd.to_datetime(frame["date"]).dt.date
-    return frame
+    return service.sellable_history(con, date, ZERO_RUN_DAYS)

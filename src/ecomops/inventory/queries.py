@@ -120,3 +120,11 @@ LISTINGS = f"""
 SELECT channel, sku, listed_stock, listed_price, status, updated_at
 FROM {LST} WHERE updated_at IS NULL OR updated_at < $as_of + INTERVAL 1 DAY
 """
+
+
+SELLABLE_HISTORY = f"""
+SELECT date, sku, coalesce(warehouse, 'main') AS warehouse,
+       greatest(on_hand - coalesce(reserved, 0), 0) AS sellable
+FROM {INV} WHERE date <= $as_of AND date >= $start
+"""
+"""Sellable units (on hand less reserved, never below zero) per snapshot day, SKU and warehouse."""

@@ -106,6 +106,13 @@ def _fast_forecast(con: Any, as_of: dt.date, horizon: int) -> ForecastResult:
                           uplift=uplift.Uplift())
 
 
+def sellable_history(con: Any, as_of: dt.date, days: int) -> pd.DataFrame:
+    """``date, sku, warehouse, sellable`` over the ``days`` days up to ``as_of`` (dates as dates)."""
+    frame = _read(con, queries.SELLABLE_HISTORY, as_of=as_of, start=as_of - dt.timedelta(days=days))
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return frame
+
+
 def sales_history(con: Any, as_of: dt.date) -> pd.DataFrame:
     """Units sold per day x SKU x warehouse (``ds, sku, warehouse, y``) over ``HISTORY_DAYS``."""
     return _read(con, queries.SALES, start=as_of - dt.timedelta(days=HISTORY_DAYS - 1), as_of=as_of)
